@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import { startHttp, type HttpServer } from './api/http/server.js';
+import type { HubConfig } from './config/config.js';
+import { createDrivers } from './drivers/index.js';
+import { Hub } from './hub/hub.js';
+import type { Bus } from './mqtt/bus.js';
+import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { ExternalBus } from './mqtt/external-bus.js';
+import { startTasmotaFleet } from './sim/tasmota/fleet.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { VERSION } from './version.js';
+
+export interface App {
+  hub: Hub;
+  bus: Bus;
+  store: SqliteStore;
+  http: HttpServer;
+  /** Set with the embedded broker. */
+  broker?: EmbeddedBroker;
+  /** URL devices use to reach the broker the hub reads. */
+  mqttUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The three demo plugs: a fridge, a desk and a heater. */
+export const DEMO_FLEET = { count: 3, topicPrefix: 'demo', loads: [120, 75, 1500], telePeriodS: 10 };
+
+function externalUrl(cfg: HubConfig): string {
+  return cfg.mqtt.url!;
+}
+
+/**
+ * The composition root: build every part from the configuration and start
+ * them in order (store, broker, hub, HTTP, demo fleet). stop() undoes it in
+ * reverse, flushing writes and publishing the hub's offline status.
+ */
+export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
+  const startedAt = Date.now();
+  const store = new SqliteStore({
+    dataDir: cfg.dataDir,
+    flushIntervalMs: cfg.store.flushIntervalMs,
+    batchSize: cfg.store.batchSize,
+    onError: (err) => log.error({ err: err.message }, 'writing readings failed; that batch is lost'),
+  });
+  const cleanup: (() => Promise<void> | void)[] = [() => store.close()];
+  const undo = async () => {
+    for (const f of cleanup.reverse()) await f();
+  };
+  try {
+    let bus: Bus;
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl: string;
+    if (cfg.mqtt.url) {
+      const external = new ExternalBus({
+        url: externalUrl(cfg),
+        username: cfg.mqtt.username,
+        password: cfg.mqtt.password,
+        clientId: cfg.mqtt.clientId,
+        will: { topic: `${cfg.mqtt.baseTopic}/status`, payload: 'offline' },
+        log: log.child({ component: 'mqtt' }),
+      });
+      await external.start();
+      log.info({ broker: external.state.endpoint }, 'connecting to external MQTT broker');
+      // Give the first connection a moment so the hub starts "connected" when it can;
+      // otherwise it starts anyway and keeps retrying.
+      if (!(await external.waitConnected(3000)))
+        log.warn({ broker: external.state.endpoint }, 'MQTT broker not reachable yet; retrying in the background');
+      bus = external;
+      mqttUrl = cfg.mqtt.url;
+    } else {
+      broker = new EmbeddedBroker({
+        host: cfg.mqtt.host,
+        port: cfg.mqtt.port,
+        limits: {
+          maxPublishRate: cfg.broker.maxPublishRate,
+          maxQueued: cfg.broker.maxQueuedMessages,
+          maxClientBufferBytes: cfg.broker.maxClientBufferKiB * 1024,
+          slowClientTimeoutMs: cfg.broker.slowClientTimeoutS * 1000,
+        },
+        log: log.child({ component: 'broker' }),
+      });
+      await broker.start();
+      bus = broker;
+      const host = cfg.mqtt.host === '0.0.0.0' ? '127.0.0.1' : cfg.mqtt.host;
+      mqttUrl = `mqtt://${host}:${broker.port}`;
+      log.info({ url: mqttUrl }, 'embedded MQTT broker listening');
+    }
+    cleanup.push(() => bus.stop());
+    const hub = new Hub({
+      bus,
+      store,
+      drivers: createDrivers(),
+      log: log.child({ component: 'hub' }),
+      commandTimeoutMs: cfg.commandTimeoutMs,
+      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      baseTopic: cfg.mqtt.baseTopic,
+    });
+    await hub.start();
+    cleanup.push(() => hub.stop());
+    const http = await startHttp({
+      host: cfg.http.host,
+      port: cfg.http.port,
+      hub,
+      log,
+      health: {
+        hub,
+        bus,
+        store,
+        startedAt,
+        version: VERSION,
+        ...(broker ? { broker: () => ({ clients: broker.clientCount, shed: { ...broker.guard.counters } }) } : {}),
+      },
+    });
+    cleanup.push(() => http.close());
+    log.info({ url: `http://${cfg.http.host}:${http.port}/api/health` }, 'HTTP API listening');
+    if (cfg.demo) {
+      const fleet = await startTasmotaFleet({ mqttUrl, ...DEMO_FLEET });
+      cleanup.push(() => fleet.stop());
+      log.info({ plugs: fleet.plugs.map((p) => p.topic) }, 'demo fleet running (simulated Tasmota plugs)');
+    }
+    return { hub, bus, store, http, broker, mqttUrl, stop: undo };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+import { dsmrParseCommand } from './dsmr-parse.js';
+import { simTasmotaCommand } from '../sim/tasmota/cli.js';
+import { VERSION } from '../version.js';
+import { configCommand } from './config-command.js';
+import type { CliIo } from './io.js';
+import { startCommand } from './start.js';
+
+const USAGE = `wattbridge ${VERSION} — one hub for smart plugs and smart meters
+
+Usage:
+  wattbridge start [--demo] [--config FILE] [flags]   run the hub
+  wattbridge sim tasmota --count N --mqtt-url URL      simulated Tasmota plugs
+  wattbridge dsmr parse [--key HEX] [FILE...]          parse P1 telegrams to JSON
+  wattbridge config [--reference] [flags]              show the resolved configuration
+  wattbridge --version
+
+'wattbridge <command> --help' tells more.`;
+
+/** Dispatch only: every command lives in its own module. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  switch (cmd) {
+    case 'start':
+      return startCommand(argv.slice(1), io);
+    case 'config':
+      return configCommand(argv.slice(1), io);
+    case 'sim':
+      if (sub === 'tasmota') return simTasmotaCommand(rest, io);
+      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota\n`);
+      return 2;
+    case 'dsmr':
+      if (sub === 'parse') return dsmrParseCommand(rest, io);
+      io.stderr.write(`Unknown dsmr command "${sub ?? ''}". Available: parse\n`);
+      return 2;
+    case '--version':
+    case '-v':
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      io.stderr.write(`Unknown command "${cmd}".\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+

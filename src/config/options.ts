@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of `wattbridge start`, in one table. The same entry gives the
+ * file key (its dotted path), the flag, the environment variable, the
+ * validation, the default and the documentation — nothing else lists them.
+ */
+export interface OptionSpec {
+  /** Dotted path in the config file and in the resolved config object. */
+  readonly path: string;
+  /** How a string from a flag or the environment becomes a value. */
+  readonly kind: 'string' | 'int' | 'bool' | 'enum' | 'url';
+  readonly schema: z.ZodType;
+  readonly description: string;
+  /** Flag name without dashes; derived from the path when absent. */
+  readonly flag?: string;
+  /** Allowed values, for enums (shown in errors and docs). */
+  readonly values?: readonly string[];
+  /** Never printed (passwords). */
+  readonly secret?: boolean;
+}
+
+const port = z.number().int().min(1).max(65535);
+const portOrZero = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().min(1);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const MQTT_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
+
+const brokerUrl = z
+  .string()
+  .refine((s) => {
+    try {
+      return (MQTT_SCHEMES as readonly string[]).includes(new URL(s).protocol.replace(':', ''));
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${MQTT_SCHEMES.join(', ')} (e.g. mqtt://127.0.0.1:1883)`);
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    path: 'mqtt.url',
+    kind: 'url',
+    schema: brokerUrl.optional(),
+    description:
+      'Use this external broker (mqtt, mqtts, ws, wss) instead of the embedded one. User and password may be in the URL.',
+  },
+  {
+    path: 'mqtt.username',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'User name for the external broker (overrides the URL).',
+  },
+  {
+    path: 'mqtt.password',
+    kind: 'string',
+    schema: z.string().optional(),
+    secret: true,
+    description: 'Password for the external broker (overrides the URL).',
+  },
+  {
+    path: 'mqtt.host',
+    kind: 'string',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address the embedded broker listens on (0.0.0.0 for every interface).',
+  },
+  {
+    path: 'mqtt.port',
+    kind: 'int',
+    schema: portOrZero.default(1883),
+    description: 'Port of the embedded broker (0 picks a free port).',
+  },
+  {
+    path: 'mqtt.baseTopic',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^[^#+/][^#+]*$/, 'must be a topic without wildcards or a leading /')
+      .default('wattbridge'),
+    description: "Root of the hub's own topics (status, device state).",
+  },
+  {
+    path: 'mqtt.clientId',
+    kind: 'string',
+    schema: z.string().min(1).max(64).optional(),
+    description: 'Client id on an external broker (default: wattbridge-<random>).',
+  },
+  {
+    path: 'broker.maxPublishRate',
+    kind: 'int',
+    schema: positiveInt.default(5000),
+    description:
+      'Embedded broker: messages per second one client may publish; the excess is shed and counted.',
+  },
+  {
+    path: 'broker.maxQueuedMessages',
+    kind: 'int',
+    schema: positiveInt.default(20000),
+    description:
+      'Embedded broker: messages waiting for delivery before new publishes are shed (bounds memory).',
+  },
+  {
+    path: 'broker.maxClientBufferKiB',
+    kind: 'int',
+    schema: positiveInt.default(1024),
+    description:
+      'Embedded broker: unsent KiB a subscriber may have before messages to it are shed.',
+  },
+  {
+    path: 'broker.slowClientTimeoutS',
+    kind: 'int',
+    schema: positiveInt.default(10),
+    description: 'Embedded broker: a subscriber that stays over its buffer this long is disconnected.',
+  },
+  {
+    path: 'http.host',
+    kind: 'string',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address the HTTP API listens on.',
+  },
+  {
+    path: 'http.port',
+    kind: 'int',
+    schema: portOrZero.default(8080),
+    description: 'Port of the HTTP API (0 picks a free port).',
+  },
+  {
+    path: 'dataDir',
+    kind: 'string',
+    schema: z.string().min(1).default('./wattbridge-data'),
+    description: 'Folder for the SQLite database.',
+  },
+  {
+    path: 'store.flushIntervalMs',
+    kind: 'int',
+    schema: z.number().int().min(10).max(60_000).default(250),
+    description: 'Readings are written in one transaction at least this often.',
+  },
+  {
+    path: 'store.batchSize',
+    kind: 'int',
+    schema: z.number().int().min(1).max(100_000).default(2000),
+    description: 'Readings written per transaction at most; a full batch is written at once.',
+  },
+  {
+    path: 'commandTimeoutMs',
+    kind: 'int',
+    flag: 'command-timeout',
+    schema: z.number().int().min(100).max(120_000).default(5000),
+    description: 'How long a command waits for the device to confirm before it fails.',
+  },
+  {
+    path: 'availability.tasmotaSilenceS',
+    kind: 'int',
+    flag: 'tasmota-silence',
+    schema: z.number().int().min(10).default(900),
+    description:
+      'A Tasmota device silent this long is unavailable (its LWT usually says so sooner). Raised to 3 report periods when a device reports less often.',
+  },
+  {
+    path: 'logLevel',
+    kind: 'enum',
+    values: LOG_LEVELS,
+    schema: z.enum(LOG_LEVELS).default('info'),
+    description: 'Log level.',
+  },
+  {
+    path: 'demo',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: 'Also run a simulated fleet inside the hub (three Tasmota plugs).',
+  },
+];
+
+/** `mqtt.baseTopic` -> `mqtt-base-topic`. */
+export function flagOf(o: OptionSpec): string {
+  return o.flag ?? o.path.replace(/\./g, '-').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** `mqtt.baseTopic` -> `WATTBRIDGE_MQTT_BASE_TOPIC`. */
+export function envOf(o: OptionSpec): string {
+  return 'WATTBRIDGE_' + flagOf(o).replace(/-/g, '_').toUpperCase();
+}

@@ -1,0 +1,74 @@
+import type { Metric } from './metrics.js';
+
+/** The protocols (device conventions) the hub speaks. */
+export type Protocol = 'tasmota' | 'moko' | 'mqtt2go' | 'dsmr';
+
+/** Identity of a device as its own convention names it. */
+export interface NativeRef {
+  readonly protocol: Protocol;
+  /** The convention's own id: Tasmota Topic, Moko MAC, MQTT2GO dev_id. */
+  readonly nativeId: string;
+}
+
+/** What a device tells about itself, when known. All optional. */
+export interface DeviceInfo {
+  mac?: string;
+  hostname?: string;
+  firmware?: string;
+  module?: string;
+  ip?: string;
+  name?: string;
+  /** Number of relays the device reports (POWER1..POWERn). */
+  relayCount?: number;
+}
+
+export interface StateEvent extends NativeRef {
+  readonly kind: 'state';
+  /** 1-based relay index. */
+  readonly relay: number;
+  readonly on: boolean;
+  readonly ts: number;
+}
+
+export interface ReadingEvent extends NativeRef {
+  readonly kind: 'reading';
+  readonly metric: Metric;
+  readonly value: number;
+  /** Epoch milliseconds. */
+  readonly ts: number;
+}
+
+export interface AvailabilityEvent extends NativeRef {
+  readonly kind: 'availability';
+  readonly online: boolean;
+  readonly ts: number;
+}
+
+export interface InfoEvent extends NativeRef {
+  readonly kind: 'info';
+  readonly info: DeviceInfo;
+  readonly ts: number;
+}
+
+/** A device was seen (any message at all): refreshes last-seen. */
+export interface SeenEvent extends NativeRef {
+  readonly kind: 'seen';
+  readonly ts: number;
+}
+
+/**
+ * The driver learned a topic layout it must listen to (Tasmota discovery
+ * with a custom FullTopic). Not a device fact: the hub forwards it to the bus.
+ */
+export interface SubscribeEvent {
+  readonly kind: 'subscribe';
+  readonly filters: readonly string[];
+}
+
+export type DeviceEvent =
+  | StateEvent
+  | ReadingEvent
+  | AvailabilityEvent
+  | InfoEvent
+  | SeenEvent
+  | SubscribeEvent;

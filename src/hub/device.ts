@@ -1,0 +1,75 @@
+import type { DeviceInfo, Protocol } from '../core/events.js';
+import { unitOf } from '../core/metrics.js';
+
+export type Availability = 'online' | 'offline' | 'unknown';
+
+/** The hub's live record of one device. Only the hub mutates it. */
+export interface DeviceState {
+  id: string;
+  protocol: Protocol;
+  nativeId: string;
+  info: DeviceInfo;
+  /** relay index (1-based) -> on. */
+  relays: Map<number, boolean>;
+  readings: Map<string, { value: number; ts: number }>;
+  availability: Availability;
+  availabilityReason: string;
+  availabilitySince: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Smoothed gap between messages (ms), for silence detection. */
+  reportIntervalMs: number;
+}
+
+export interface DeviceSnapshot {
+  id: string;
+  protocol: Protocol;
+  nativeId: string;
+  info: DeviceInfo;
+  relays: { relay: number; state: 'on' | 'off' }[];
+  readings: Record<string, { value: number; unit: string; ts: string }>;
+  availability: Availability;
+  availabilityReason: string;
+  availabilitySince: string;
+  lastSeen: string;
+  firstSeen: string;
+}
+
+export function newDevice(id: string, protocol: Protocol, nativeId: string, now: number): DeviceState {
+  return {
+    id,
+    protocol,
+    nativeId,
+    info: {},
+    relays: new Map(),
+    readings: new Map(),
+    availability: 'unknown',
+    availabilityReason: 'not heard from yet',
+    availabilitySince: now,
+    firstSeen: now,
+    lastSeen: now,
+    reportIntervalMs: 0,
+  };
+}
+
+export function snapshot(d: DeviceState): DeviceSnapshot {
+  const readings: DeviceSnapshot['readings'] = {};
+  for (const [metric, r] of [...d.readings].sort(([a], [b]) => a.localeCompare(b))) {
+    readings[metric] = { value: r.value, unit: unitOf(metric), ts: new Date(r.ts).toISOString() };
+  }
+  return {
+    id: d.id,
+    protocol: d.protocol,
+    nativeId: d.nativeId,
+    info: { ...d.info },
+    relays: [...d.relays]
+      .sort(([a], [b]) => a - b)
+      .map(([relay, on]) => ({ relay, state: on ? 'on' : 'off' })),
+    readings,
+    availability: d.availability,
+    availabilityReason: d.availabilityReason,
+    availabilitySince: new Date(d.availabilitySince).toISOString(),
+    lastSeen: new Date(d.lastSeen).toISOString(),
+    firstSeen: new Date(d.firstSeen).toISOString(),
+  };
+}
