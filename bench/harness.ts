@@ -32,7 +32,11 @@ export function figure(
 }
 
 /** Operations per second of `fn` called `iterations` times, after a warm-up. */
-export function opsPerSecond(fn: (i: number) => void, iterations: number, warmup = iterations / 10): number {
+export function opsPerSecond(
+  fn: (i: number) => void,
+  iterations: number,
+  warmup = iterations / 10,
+): number {
   for (let i = 0; i < warmup; i++) fn(i);
   const start = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) fn(i);
@@ -40,10 +44,14 @@ export function opsPerSecond(fn: (i: number) => void, iterations: number, warmup
   return (iterations * 1e9) / ns;
 }
 
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 /** Median of several runs of a rate measurement, to damp noise. */
 export function medianOf(runs: number, measure: () => number): number {
-  const values = Array.from({ length: runs }, measure).sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? 0;
+  return median(Array.from({ length: runs }, measure));
 }
 
 export function machineLine(): string {

@@ -23,7 +23,12 @@ export interface App {
 }
 
 /** The three demo plugs: a fridge, a desk and a heater. */
-export const DEMO_FLEET = { count: 3, topicPrefix: 'demo', loads: [120, 75, 1500], telePeriodS: 10 };
+export const DEMO_FLEET = {
+  count: 3,
+  topicPrefix: 'demo',
+  loads: [120, 75, 1500],
+  telePeriodS: 10,
+};
 
 function externalUrl(cfg: HubConfig): string {
   return cfg.mqtt.url!;
@@ -40,7 +45,8 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     dataDir: cfg.dataDir,
     flushIntervalMs: cfg.store.flushIntervalMs,
     batchSize: cfg.store.batchSize,
-    onError: (err) => log.error({ err: err.message }, 'writing readings failed; that batch is lost'),
+    onError: (err) =>
+      log.error({ err: err.message }, 'writing readings failed; that batch is lost'),
   });
   const cleanup: (() => Promise<void> | void)[] = [() => store.close()];
   const undo = async () => {
@@ -64,7 +70,10 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       // Give the first connection a moment so the hub starts "connected" when it can;
       // otherwise it starts anyway and keeps retrying.
       if (!(await external.waitConnected(3000)))
-        log.warn({ broker: external.state.endpoint }, 'MQTT broker not reachable yet; retrying in the background');
+        log.warn(
+          { broker: external.state.endpoint },
+          'MQTT broker not reachable yet; retrying in the background',
+        );
       bus = external;
       mqttUrl = cfg.mqtt.url;
     } else {
@@ -108,7 +117,9 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         store,
         startedAt,
         version: VERSION,
-        ...(broker ? { broker: () => ({ clients: broker.clientCount, shed: { ...broker.guard.counters } }) } : {}),
+        ...(broker
+          ? { broker: () => ({ clients: broker.clientCount, shed: { ...broker.guard.counters } }) }
+          : {}),
       },
     });
     cleanup.push(() => http.close());
@@ -116,7 +127,10 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     if (cfg.demo) {
       const fleet = await startTasmotaFleet({ mqttUrl, ...DEMO_FLEET });
       cleanup.push(() => fleet.stop());
-      log.info({ plugs: fleet.plugs.map((p) => p.topic) }, 'demo fleet running (simulated Tasmota plugs)');
+      log.info(
+        { plugs: fleet.plugs.map((p) => p.topic) },
+        'demo fleet running (simulated Tasmota plugs)',
+      );
     }
     return { hub, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {

@@ -2,7 +2,12 @@
 import type { CliIo } from './io.js';
 import { main } from './main.js';
 
-const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+const io: CliIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;

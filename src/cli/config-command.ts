@@ -11,7 +11,10 @@ export function configCommand(argv: string[], io: CliIo): number {
   }
   const cfg = loadConfig(argv, io);
   if (!cfg) return 1;
-  const shown = { ...cfg, mqtt: { ...cfg.mqtt, ...(cfg.mqtt.password ? { password: '(hidden)' } : {}) } };
+  const shown = {
+    ...cfg,
+    mqtt: { ...cfg.mqtt, ...(cfg.mqtt.password ? { password: '(hidden)' } : {}) },
+  };
   io.stdout.write(stringify(shown));
   return 0;
 }

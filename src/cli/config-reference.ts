@@ -1,7 +1,9 @@
 import { OPTIONS, envOf, flagOf } from '../config/options.js';
 
 function defaultOf(schema: unknown): string {
-  const r = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);
+  const r = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(
+    undefined,
+  );
   return r.success && r.data !== undefined ? JSON.stringify(r.data) : '—';
 }
 

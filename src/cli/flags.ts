@@ -19,7 +19,12 @@ export function parseConfigFlags(
   extra: NonNullable<ParseArgsConfig['options']> = {},
 ): { ok: true; values: FlagValues } | { ok: false; problem: string } {
   try {
-    const { values } = parseArgs({ args: argv, options: { ...configFlagSpec(), ...extra }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { ...configFlagSpec(), ...extra },
+      strict: true,
+      allowPositionals: false,
+    });
     return { ok: true, values: values as FlagValues };
   } catch (e) {
     return { ok: false, problem: (e as Error).message };

@@ -6,7 +6,13 @@ export function createLogger(level: string, stream: NodeJS.WriteStream = process
   if (stream.isTTY) {
     return pino(
       { level },
-      pretty({ destination: stream, colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+      pretty({
+        destination: stream,
+        colorize: true,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      }),
     );
   }
   return pino({ level }, stream);

@@ -47,4 +47,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
   }
 }
-

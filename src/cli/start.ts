@@ -57,7 +57,10 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  log.info({ http: `http://${cfg.http.host}:${app.http.port}`, mqtt: app.mqttUrl }, 'wattbridge is running; Ctrl-C stops it');
+  log.info(
+    { http: `http://${cfg.http.host}:${app.http.port}`, mqtt: app.mqttUrl },
+    'wattbridge is running; Ctrl-C stops it',
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

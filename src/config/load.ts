@@ -122,7 +122,9 @@ export function resolveConfig(src: ConfigSources): ConfigResult {
 }
 
 /** Read and parse a YAML (or JSON) config file; a syntax error is a problem, not a crash. */
-export function readConfigFile(path: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+export function readConfigFile(
+  path: string,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -20,21 +20,21 @@ export interface OptionSpec {
   readonly secret?: boolean;
 }
 
-const port = z.number().int().min(1).max(65535);
 const portOrZero = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().min(1);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MQTT_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
 
-const brokerUrl = z
-  .string()
-  .refine((s) => {
+const brokerUrl = z.string().refine(
+  (s) => {
     try {
       return (MQTT_SCHEMES as readonly string[]).includes(new URL(s).protocol.replace(':', ''));
     } catch {
       return false;
     }
-  }, `must be a URL with scheme ${MQTT_SCHEMES.join(', ')} (e.g. mqtt://127.0.0.1:1883)`);
+  },
+  `must be a URL with scheme ${MQTT_SCHEMES.join(', ')} (e.g. mqtt://127.0.0.1:1883)`,
+);
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -109,7 +109,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     path: 'broker.slowClientTimeoutS',
     kind: 'int',
     schema: positiveInt.default(10),
-    description: 'Embedded broker: a subscriber that stays over its buffer this long is disconnected.',
+    description:
+      'Embedded broker: a subscriber that stays over its buffer this long is disconnected.',
   },
   {
     path: 'http.host',

@@ -66,9 +66,4 @@ export interface SubscribeEvent {
 }
 
 export type DeviceEvent =
-  | StateEvent
-  | ReadingEvent
-  | AvailabilityEvent
-  | InfoEvent
-  | SeenEvent
-  | SubscribeEvent;
+  StateEvent | ReadingEvent | AvailabilityEvent | InfoEvent | SeenEvent | SubscribeEvent;

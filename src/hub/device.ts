@@ -35,7 +35,12 @@ export interface DeviceSnapshot {
   firstSeen: string;
 }
 
-export function newDevice(id: string, protocol: Protocol, nativeId: string, now: number): DeviceState {
+export function newDevice(
+  id: string,
+  protocol: Protocol,
+  nativeId: string,
+  now: number,
+): DeviceState {
   return {
     id,
     protocol,

@@ -8,7 +8,13 @@ import type { DeviceEvent, NativeRef, Protocol } from '../core/events.js';
 import type { Bus } from '../mqtt/bus.js';
 import type { Store } from '../store/store.js';
 import { CommandTracker } from './command-tracker.js';
-import { newDevice, snapshot, type Availability, type DeviceSnapshot, type DeviceState } from './device.js';
+import {
+  newDevice,
+  snapshot,
+  type Availability,
+  type DeviceSnapshot,
+  type DeviceState,
+} from './device.js';
 import { TopicFilter } from './topic-filter.js';
 
 export interface HubOptions {
@@ -101,7 +107,10 @@ export class Hub extends EventEmitter {
   /** Publish the hub's own retained status; a disconnected bus is not an error here. */
   private async publishStatus(status: 'online' | 'offline'): Promise<void> {
     try {
-      await this.opts.bus.publish(`${this.opts.baseTopic}/status`, status, { retain: true, qos: 1 });
+      await this.opts.bus.publish(`${this.opts.baseTopic}/status`, status, {
+        retain: true,
+        qos: 1,
+      });
     } catch (err) {
       this.opts.log.debug({ err: (err as Error).message }, `could not publish status ${status}`);
     }
@@ -145,7 +154,9 @@ export class Hub extends EventEmitter {
       const fresh = e.filters.filter((f) => !route.filters.some((x) => x.filter === f));
       route.filters.push(...fresh.map((f) => new TopicFilter(f)));
       if (fresh.length > 0)
-        this.opts.bus.subscribe(fresh).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'subscribe failed'));
+        this.opts.bus
+          .subscribe(fresh)
+          .catch((err: Error) => this.opts.log.warn({ err: err.message }, 'subscribe failed'));
       return;
     }
     const dev = this.deviceFor(e, e.ts);
@@ -153,7 +164,9 @@ export class Hub extends EventEmitter {
       case 'seen': {
         const gap = e.ts - dev.lastSeen;
         // Smoothed report period; bursts (gap < 1 s) say nothing about it.
-        if (gap >= 1000) dev.reportIntervalMs = dev.reportIntervalMs === 0 ? gap : dev.reportIntervalMs * 0.7 + gap * 0.3;
+        if (gap >= 1000)
+          dev.reportIntervalMs =
+            dev.reportIntervalMs === 0 ? gap : dev.reportIntervalMs * 0.7 + gap * 0.3;
         if (e.ts > dev.lastSeen) dev.lastSeen = e.ts;
         return;
       }
@@ -175,7 +188,12 @@ export class Hub extends EventEmitter {
         return;
       }
       case 'availability':
-        this.setAvailability(dev, e.online ? 'online' : 'offline', e.online ? 'device says online' : 'device says offline (LWT)', e.ts);
+        this.setAvailability(
+          dev,
+          e.online ? 'online' : 'offline',
+          e.online ? 'device says online' : 'device says offline (LWT)',
+          e.ts,
+        );
         return;
       case 'info': {
         const merged = { ...dev.info, ...e.info };
@@ -246,9 +264,13 @@ export class Hub extends EventEmitter {
     const now = this.now();
     for (const dev of this.devicesById.values()) {
       if (dev.availability !== 'online') continue;
-      const limit = Math.max(this.opts.silenceMs[dev.protocol] ?? DEFAULT_SILENCE_MS, 3 * dev.reportIntervalMs);
+      const limit = Math.max(
+        this.opts.silenceMs[dev.protocol] ?? DEFAULT_SILENCE_MS,
+        3 * dev.reportIntervalMs,
+      );
       const silent = now - dev.lastSeen;
-      if (silent > limit) this.setAvailability(dev, 'offline', `silent for ${Math.round(silent / 1000)} s`, now);
+      if (silent > limit)
+        this.setAvailability(dev, 'offline', `silent for ${Math.round(silent / 1000)} s`, now);
     }
   }
 
@@ -287,20 +309,37 @@ export class Hub extends EventEmitter {
    * HubError: not_found, bad_request, disconnected, or unreachable (offline
    * device, or no confirmation within the command timeout).
    */
-  async setPower(id: string, relay: number, state: PowerState): Promise<{ relay: number; state: 'on' | 'off' }> {
+  async setPower(
+    id: string,
+    relay: number,
+    state: PowerState,
+  ): Promise<{ relay: number; state: 'on' | 'off' }> {
     if (this.stopping) throw new HubError('shutting_down', 'The hub is shutting down');
     const dev = this.requireDevice(id);
     const max = dev.info.relayCount ?? 32;
     if (!Number.isInteger(relay) || relay < 1 || relay > max)
-      throw new HubError('bad_request', `relay must be an integer from 1 to ${max} for device "${id}"`);
+      throw new HubError(
+        'bad_request',
+        `relay must be an integer from 1 to ${max} for device "${id}"`,
+      );
     if (!this.opts.bus.state.connected)
-      throw new HubError('disconnected', `Not connected to the MQTT broker (${this.opts.bus.state.endpoint}); nothing was sent`);
+      throw new HubError(
+        'disconnected',
+        `Not connected to the MQTT broker (${this.opts.bus.state.endpoint}); nothing was sent`,
+      );
     if (dev.availability === 'offline') {
       this.counters.commandsFailed++;
       throw new HubError('unreachable', `${UNREACHABLE_MESSAGE} (${dev.availabilityReason})`);
     }
     const current = dev.relays.get(relay);
-    const want = state === 'on' ? true : state === 'off' ? false : current === undefined ? undefined : !current;
+    const want =
+      state === 'on'
+        ? true
+        : state === 'off'
+          ? false
+          : current === undefined
+            ? undefined
+            : !current;
     const pending = this.tracker.expect(dev.id, relay, want);
     try {
       await this.send(dev, { kind: 'power', relay, state });
@@ -321,7 +360,10 @@ export class Hub extends EventEmitter {
   async command(id: string, command: Command): Promise<void> {
     const dev = this.requireDevice(id);
     if (!this.opts.bus.state.connected)
-      throw new HubError('disconnected', `Not connected to the MQTT broker (${this.opts.bus.state.endpoint}); nothing was sent`);
+      throw new HubError(
+        'disconnected',
+        `Not connected to the MQTT broker (${this.opts.bus.state.endpoint}); nothing was sent`,
+      );
     await this.send(dev, command);
   }
 

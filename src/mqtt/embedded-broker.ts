@@ -135,7 +135,8 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
   /** Called by aedes for every matching message, in-process. */
   private readonly deliver = (packet: AedesPacket, cb: () => void): void => {
     if (packet.topic === SHED_TOPIC) return cb();
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const payload =
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     for (const h of this.handlers) h(packet.topic, payload);
     cb();
   };

@@ -82,7 +82,12 @@ export class ExternalBus extends EventEmitter implements Bus {
     if (this.opts.username !== undefined) options.username = this.opts.username;
     if (this.opts.password !== undefined) options.password = this.opts.password;
     if (this.opts.will)
-      options.will = { topic: this.opts.will.topic, payload: Buffer.from(this.opts.will.payload), qos: 1, retain: true };
+      options.will = {
+        topic: this.opts.will.topic,
+        payload: Buffer.from(this.opts.will.payload),
+        qos: 1,
+        retain: true,
+      };
     const client = mqtt.connect(this.opts.url, options);
     this.client = client;
     const log = this.opts.log;
@@ -95,7 +100,8 @@ export class ExternalBus extends EventEmitter implements Bus {
     });
     client.on('close', () => {
       if (this.stopping) return;
-      if (this._state.connected) log.warn({ broker: this._state.endpoint }, 'lost the MQTT broker; reconnecting');
+      if (this._state.connected)
+        log.warn({ broker: this._state.endpoint }, 'lost the MQTT broker; reconnecting');
       this.setState({ connected: false });
       // Exponential backoff: mqtt.js reads reconnectPeriod before each wait.
       client.options.reconnectPeriod = this.backoff;
@@ -136,7 +142,8 @@ export class ExternalBus extends EventEmitter implements Bus {
   async subscribe(filters: readonly string[]): Promise<void> {
     const fresh = filters.filter((f) => !this.filters.has(f));
     for (const f of fresh) this.filters.add(f);
-    if (fresh.length > 0 && this.client?.connected) await this.client.subscribeAsync(fresh, { qos: 0 });
+    if (fresh.length > 0 && this.client?.connected)
+      await this.client.subscribeAsync(fresh, { qos: 0 });
   }
 
   onMessage(handler: MessageHandler): void {
@@ -150,7 +157,10 @@ export class ExternalBus extends EventEmitter implements Bus {
         `Not connected to the MQTT broker at ${this._state.endpoint}${this._state.lastError ? ` (${this._state.lastError})` : ''}; reconnecting. Nothing was sent.`,
       );
     }
-    await this.client.publishAsync(topic, payload, { qos: opts.qos ?? 0, retain: opts.retain ?? false });
+    await this.client.publishAsync(topic, payload, {
+      qos: opts.qos ?? 0,
+      retain: opts.retain ?? false,
+    });
   }
 
   async stop(): Promise<void> {

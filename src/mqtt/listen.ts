@@ -19,7 +19,11 @@ export function listenOrExplain(
           ),
         );
       else if (err.code === 'EADDRNOTAVAIL')
-        reject(new StartupError(`Cannot listen on ${host}: no such address on this machine (--${what}-host).`));
+        reject(
+          new StartupError(
+            `Cannot listen on ${host}: no such address on this machine (--${what}-host).`,
+          ),
+        );
       else reject(err);
     };
     const onListening = () => {

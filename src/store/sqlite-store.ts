@@ -132,7 +132,9 @@ export class SqliteStore implements Store {
 
   devices(): StoredDevice[] {
     const rows = this.db
-      .prepare('SELECT id, protocol, native_id, info, first_seen, last_seen FROM devices ORDER BY id')
+      .prepare(
+        'SELECT id, protocol, native_id, info, first_seen, last_seen FROM devices ORDER BY id',
+      )
       .all() as {
       id: string;
       protocol: StoredDevice['protocol'];

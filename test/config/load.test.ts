@@ -56,9 +56,13 @@ describe('configuration', () => {
     const text = r.problems.join('\n');
     expect(r.problems).toHaveLength(5);
     expect(text).toMatch(/http\.port: .*"eighty".*site\.yaml.*allowed: an integer/);
-    expect(text).toMatch(/logLevel: .*"loud".*allowed: one of fatal, error, warn, info, debug, trace, silent/);
+    expect(text).toMatch(
+      /logLevel: .*"loud".*allowed: one of fatal, error, warn, info, debug, trace, silent/,
+    );
     expect(text).toMatch(/mqtt\.colour: unknown setting in site\.yaml/);
-    expect(text).toMatch(/mqtt\.url: must be a URL with scheme mqtt, mqtts, ws, wss.*WATTBRIDGE_MQTT_URL/);
+    expect(text).toMatch(
+      /mqtt\.url: must be a URL with scheme mqtt, mqtts, ws, wss.*WATTBRIDGE_MQTT_URL/,
+    );
     expect(text).toMatch(/mqtt\.port: .*70000.*--mqtt-port/);
   });
 

@@ -2,16 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { BrokerGuard } from '../../src/mqtt/broker-guard.js';
 
 function client(id: string, buffered = 0) {
-  return { id, conn: { writableLength: buffered }, closed: false, close() { this.closed = true; } };
+  return {
+    id,
+    conn: { writableLength: buffered },
+    closed: false,
+    close() {
+      this.closed = true;
+    },
+  };
 }
 
 describe('BrokerGuard', () => {
-  const limits = { maxPublishRate: 10, maxQueued: 100, maxClientBufferBytes: 1000, slowClientTimeoutMs: 5000 };
+  const limits = {
+    maxPublishRate: 10,
+    maxQueued: 100,
+    maxClientBufferBytes: 1000,
+    slowClientTimeoutMs: 5000,
+  };
 
   it('lets a client publish its rate per second and sheds the excess', () => {
     let now = 0;
     let queued = 0;
-    const g = new BrokerGuard(limits, () => queued, undefined, () => now);
+    const g = new BrokerGuard(
+      limits,
+      () => queued,
+      undefined,
+      () => now,
+    );
     const c = client('pub');
     const admitted = Array.from({ length: 15 }, () => g.admitPublish(c)).filter(Boolean).length;
     expect(admitted).toBe(10);
@@ -29,7 +46,12 @@ describe('BrokerGuard', () => {
   it('skips deliveries to a full subscriber and disconnects it when it stays slow', () => {
     let now = 0;
     const events: string[] = [];
-    const g = new BrokerGuard(limits, () => 0, (e) => events.push(e.kind), () => now);
+    const g = new BrokerGuard(
+      limits,
+      () => 0,
+      (e) => events.push(e.kind),
+      () => now,
+    );
     const fast = client('fast', 10);
     const slow = client('slow', 5000);
     expect(g.admitForward(fast)).toBe(true);
@@ -46,7 +68,12 @@ describe('BrokerGuard', () => {
 
   it('forgives a subscriber that drained in time', () => {
     let now = 0;
-    const g = new BrokerGuard(limits, () => 0, undefined, () => now);
+    const g = new BrokerGuard(
+      limits,
+      () => 0,
+      undefined,
+      () => now,
+    );
     const c = client('c', 5000);
     g.admitForward(c);
     c.conn.writableLength = 0;

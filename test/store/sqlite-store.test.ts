@@ -44,7 +44,9 @@ describe('SqliteStore (real SQLite file)', () => {
     store.close();
     const db = new Database(store.path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'readings'").get() as { sql: string }).sql;
+    const sql = (
+      db.prepare("SELECT sql FROM sqlite_master WHERE name = 'readings'").get() as { sql: string }
+    ).sql;
     expect(sql).toMatch(/PRIMARY KEY \(series, ts\)/);
     expect(sql).toMatch(/WITHOUT ROWID/);
     db.close();
@@ -52,12 +54,26 @@ describe('SqliteStore (real SQLite file)', () => {
 
   it('keeps readings and devices across a restart, flushing on close', () => {
     const { dir, store } = open();
-    store.upsertDevice({ id: 'plug1', protocol: 'tasmota', nativeId: 'plug1', info: { mac: 'AABBCCDDEEFF' }, firstSeen: 1, lastSeen: 5 });
+    store.upsertDevice({
+      id: 'plug1',
+      protocol: 'tasmota',
+      nativeId: 'plug1',
+      info: { mac: 'AABBCCDDEEFF' },
+      firstSeen: 1,
+      lastSeen: 5,
+    });
     store.append('plug1', 'energy_total', 5000, 1234.5);
     store.close();
     const again = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 10 });
     expect(again.devices()).toEqual([
-      { id: 'plug1', protocol: 'tasmota', nativeId: 'plug1', info: { mac: 'AABBCCDDEEFF' }, firstSeen: 1, lastSeen: 5 },
+      {
+        id: 'plug1',
+        protocol: 'tasmota',
+        nativeId: 'plug1',
+        info: { mac: 'AABBCCDDEEFF' },
+        firstSeen: 1,
+        lastSeen: 5,
+      },
     ]);
     expect(again.range('plug1', 'energy_total', 0, 10_000)).toEqual([{ ts: 5000, value: 1234.5 }]);
     again.append('plug1', 'energy_total', 6000, 1235);

@@ -13,7 +13,10 @@ export function deviceRoutes(app: FastifyInstance, hub: Hub): void {
 
   app.get<{ Params: { id: string } }>('/api/devices/:id', async (req, reply) => {
     const d = hub.device(req.params.id);
-    if (!d) return reply.code(404).send({ error: `No device with id "${req.params.id}"`, code: 'not_found' });
+    if (!d)
+      return reply
+        .code(404)
+        .send({ error: `No device with id "${req.params.id}"`, code: 'not_found' });
     return d;
   });
 

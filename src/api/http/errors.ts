@@ -13,7 +13,8 @@ const STATUS: Record<HubErrorCode, number> = {
 
 /** One JSON error shape for every route: {"error": message, "code": code}. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof HubError) return reply.code(STATUS[err.code]).send({ error: err.message, code: err.code });
+  if (err instanceof HubError)
+    return reply.code(STATUS[err.code]).send({ error: err.message, code: err.code });
   throw err;
 }
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Hub } from '../../hub/hub.js';
 import { listenOrExplain } from '../../mqtt/listen.js';
@@ -21,12 +21,23 @@ export interface HttpServer {
 
 /** The REST API. Bad JSON and unknown routes get the same JSON error shape as everything else. */
 export async function startHttp(opts: HttpOptions): Promise<HttpServer> {
-  const app = Fastify({ loggerInstance: opts.log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: opts.log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) opts.log.error({ err }, 'HTTP handler failed');
-    const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(err.message) ? `invalid JSON body: ${err.message}` : err.message;
-    return reply.code(status).send({ error: status >= 500 ? 'internal error' : message, code: status >= 500 ? 'internal' : 'bad_request' });
+    const message =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(err.message)
+        ? `invalid JSON body: ${err.message}`
+        : err.message;
+    return reply
+      .code(status)
+      .send({
+        error: status >= 500 ? 'internal error' : message,
+        code: status >= 500 ? 'internal' : 'bad_request',
+      });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `No route ${req.method} ${req.url}`, code: 'not_found' }),
