@@ -39,6 +39,7 @@ export interface DeviceOptions {
   voltage: number;
   telePeriodS: number;
   initialEnergyTotalKWh: number;
+  powerOn: boolean;
   /** Boot time, epoch ms. */
   bootMs: number;
 }
@@ -115,7 +116,7 @@ export class TasmotaDevice {
     this.bootMs = opts.bootMs;
     this.now = opts.bootMs;
     this.telePeriodS = normalizeTelePeriod(opts.telePeriodS);
-    this.power = new Array<boolean>(this.relays).fill(false);
+    this.power = new Array<boolean>(this.relays).fill(opts.powerOn);
     this.energy = new EnergyMeter(opts.initialEnergyTotalKWh, opts.bootMs);
     this.day = Math.floor(opts.bootMs / DAY_MS);
   }

@@ -11,6 +11,8 @@ export interface TasmotaFleetOptions {
   /** Watts per plug while on, used round-robin; default a mix of household loads. */
   loads?: number[];
   faults?: TasmotaFaults;
+  /** Relays on at boot. */
+  powerOn?: boolean;
   /** Per-plug first-connection timeout (default 5000 ms). */
   connectTimeoutMs?: number;
 }
@@ -42,6 +44,7 @@ export async function startTasmotaFleet(opts: TasmotaFleetOptions): Promise<Tasm
         telePeriodS: opts.telePeriodS,
         faults: opts.faults,
         connectTimeoutMs: opts.connectTimeoutMs,
+        powerOn: opts.powerOn,
       }),
     );
   }

@@ -41,6 +41,8 @@ export interface TasmotaPlugOptions {
   clock?: () => number;
   faults?: TasmotaFaults;
   initialEnergyTotalKWh?: number;
+  /** Relays on at boot (PowerOnState 1); default off. */
+  powerOn?: boolean;
   /** Give up on the first connection after this long (default 5000 ms). */
   connectTimeoutMs?: number;
   /** Reconnect delay after losing the broker (default 10000 ms, Tasmota's MqttRetry). */
@@ -112,6 +114,7 @@ export class TasmotaPlug extends EventEmitter {
       voltage: opts.voltage ?? 230,
       telePeriodS: opts.telePeriodS ?? DEFAULT_TELE_PERIOD_S,
       initialEnergyTotalKWh: opts.initialEnergyTotalKWh ?? 0,
+      powerOn: opts.powerOn ?? false,
       bootMs: this.clock(),
     });
     this.device.timeValid = !this.faults.noNtp;

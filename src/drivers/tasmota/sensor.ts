@@ -1,0 +1,227 @@
+/**
+ * Tasmota telemetry: the `ENERGY` object (tele SENSOR, STATUS8/STATUS10
+ * `StatusSNS`) and the message `Time`.
+ */
+import { isObject, typeName, type DecodeContext } from './context.js';
+
+/** 2016-01-01T00:00:00Z: device clocks before this were never set (no NTP). */
+export const MIN_VALID_TIME = 1_451_606_400_000;
+/** How far ahead of our clock a device's time may be before we distrust it. */
+export const MAX_CLOCK_AHEAD_MS = 86_400_000;
+
+/**
+ * Epoch milliseconds of a Tasmota `Time` string: `YYYY-MM-DDTHH:MM:SS`
+ * with optional fraction and optional `Z` / `±HH:MM` / `±HHMM`. Without a
+ * zone it is read as UTC (Tasmota reports local time unless SetOption52).
+ * NaN if the text is not such a time.
+ */
+export function parseTasmotaTime(s: string): number {
+  const n = s.length;
+  if (n < 19) return NaN;
+  const sep = s.charCodeAt(10);
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 32) ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  ) {
+    return NaN;
+  }
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 31 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    se < 0 ||
+    se > 60
+  ) {
+    return NaN;
+  }
+  let i = 19;
+  let ms = 0;
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    let scale = 100;
+    const from = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      ms += (c - 48) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === from) return NaN;
+    ms = Math.floor(ms);
+  }
+  let offsetMin = 0;
+  if (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 90 && i === n - 1) {
+      // Z
+    } else if (c === 43 || c === 45) {
+      const oh = digits(s, i + 1, 2);
+      let om: number;
+      if (n - i === 6 && s.charCodeAt(i + 3) === 58) om = digits(s, i + 4, 2);
+      else if (n - i === 5) om = digits(s, i + 3, 2);
+      else if (n - i === 3) om = 0;
+      else return NaN;
+      if (oh < 0 || oh > 14 || om < 0 || om > 59) return NaN;
+      offsetMin = (c === 45 ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return NaN;
+    }
+  }
+  const days = daysFromCivil(y, mo, d);
+  return ((days * 24 + h) * 60 + mi - offsetMin) * 60_000 + se * 1000 + ms;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil): integer arithmetic, several times cheaper than Date.UTC.
+ * Day 31 of a 30-day month rolls over into the next, as Date.UTC does.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+/** Epoch seconds or milliseconds (Tasmota `Time 2/3/4`) to milliseconds. */
+function epochMs(v: number): number {
+  return v > 1e11 ? v : v * 1000;
+}
+
+/**
+ * The time a telemetry object speaks for: its `Epoch` key if present and
+ * plausible, else its `Time` if plausible, else `now`. Plausible: on or after
+ * 2016 (an unsynchronised plug reports 1970) and not more than a day ahead.
+ */
+export function messageTime(obj: Record<string, unknown>, now: number): number {
+  const epoch = obj.Epoch;
+  if (typeof epoch === 'number') {
+    const ms = epochMs(epoch);
+    if (ms >= MIN_VALID_TIME && ms <= now + MAX_CLOCK_AHEAD_MS) return ms;
+  }
+  const time = obj.Time;
+  let ms: number;
+  if (typeof time === 'string') ms = parseTasmotaTime(time);
+  else if (typeof time === 'number') ms = epochMs(time);
+  else return now;
+  return ms >= MIN_VALID_TIME && ms <= now + MAX_CLOCK_AHEAD_MS ? ms : now;
+}
+
+/** kWh to Wh, without binary-fraction noise (6.294 kWh is 6294 Wh, not 6294.000000000001). */
+function kwhToWh(v: number): number {
+  return Math.round(v * 1e6) / 1000;
+}
+
+/**
+ * One ENERGY field. A number becomes one reading; an array (multi-phase
+ * meters) becomes `<metric>_l1..n` plus, for additive quantities, their sum
+ * as `<metric>`. Values that are not finite numbers are rejected one by one.
+ * Kept small (the common case: one number) so that it inlines.
+ */
+function field(
+  ctx: DecodeContext,
+  value: unknown,
+  key: string,
+  metric: string,
+  kwh: boolean,
+  additive: boolean,
+  ts: number,
+): void {
+  if (typeof value === 'number') {
+    const v = kwh ? kwhToWh(value) : value;
+    if (Number.isFinite(v)) ctx.reading(metric, v, ts);
+    else ctx.reject(`ENERGY.${key}: not a finite number (${typeName(value)})`);
+  } else if (value !== undefined) {
+    otherField(ctx, value, key, metric, kwh, additive, ts);
+  }
+}
+
+function otherField(
+  ctx: DecodeContext,
+  value: unknown,
+  key: string,
+  metric: string,
+  kwh: boolean,
+  additive: boolean,
+  ts: number,
+): void {
+  if (!Array.isArray(value)) {
+    ctx.reject(`ENERGY.${key}: expected a number, got ${typeName(value)}`);
+    return;
+  }
+  if (value.length === 1) {
+    // A one-phase "array" is just the value.
+    const el: unknown = value[0];
+    const v = typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
+    if (Number.isFinite(v)) ctx.reading(metric, v, ts);
+    else ctx.reject(`ENERGY.${key}[0]: not a finite number (${typeName(el)})`);
+    return;
+  }
+  let sum = 0;
+  let complete = value.length > 0;
+  for (let i = 0; i < value.length; i++) {
+    const el: unknown = value[i];
+    const v = typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
+    if (Number.isFinite(v)) {
+      ctx.reading(`${metric}_l${i + 1}`, v, ts);
+      sum += v;
+    } else {
+      complete = false;
+      ctx.reject(`ENERGY.${key}[${i}]: not a finite number (${typeName(el)})`);
+    }
+  }
+  if (additive && complete) {
+    // Round away binary-fraction noise (298.1 + 7.2 is 305.30000000000007).
+    ctx.reading(metric, Math.round(sum * 1e6) / 1e6, ts);
+  }
+}
+
+/**
+ * The readings of an `ENERGY` object, in a fixed order. Units: Total, Today
+ * and Yesterday arrive in kWh and leave in Wh; Period is already Wh.
+ */
+export function decodeEnergy(ctx: DecodeContext, energy: unknown, ts: number): void {
+  if (!isObject(energy)) {
+    ctx.reject(`ENERGY: expected an object, got ${typeName(energy)}`);
+    return;
+  }
+  field(ctx, energy.Total, 'Total', 'energy_total', true, true, ts);
+  field(ctx, energy.Yesterday, 'Yesterday', 'energy_yesterday', true, true, ts);
+  field(ctx, energy.Today, 'Today', 'energy_today', true, true, ts);
+  field(ctx, energy.Period, 'Period', 'energy_period', false, true, ts);
+  field(ctx, energy.Power, 'Power', 'power', false, true, ts);
+  field(ctx, energy.ApparentPower, 'ApparentPower', 'apparent_power', false, true, ts);
+  field(ctx, energy.ReactivePower, 'ReactivePower', 'reactive_power', false, true, ts);
+  field(ctx, energy.Factor, 'Factor', 'power_factor', false, false, ts);
+  field(ctx, energy.Voltage, 'Voltage', 'voltage', false, false, ts);
+  field(ctx, energy.Current, 'Current', 'current', false, true, ts);
+  field(ctx, energy.Frequency, 'Frequency', 'frequency', false, false, ts);
+}
