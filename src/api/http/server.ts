@@ -32,12 +32,10 @@ export async function startHttp(opts: HttpOptions): Promise<HttpServer> {
       err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(err.message)
         ? `invalid JSON body: ${err.message}`
         : err.message;
-    return reply
-      .code(status)
-      .send({
-        error: status >= 500 ? 'internal error' : message,
-        code: status >= 500 ? 'internal' : 'bad_request',
-      });
+    return reply.code(status).send({
+      error: status >= 500 ? 'internal error' : message,
+      code: status >= 500 ? 'internal' : 'bad_request',
+    });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `No route ${req.method} ${req.url}`, code: 'not_found' }),
