@@ -6,9 +6,9 @@
  * - each client may publish `maxPublishRate` messages/s (token bucket, burst
  *   of one second); the excess is shed;
  * - while `maxQueued` messages already wait for delivery, new publishes are shed;
- * - a subscriber whose socket holds more than `maxClientBufferBytes` unsent
- *   gets no more messages until it drains, and is disconnected when it stays
- *   slow for `slowClientTimeoutMs`.
+ * - a subscriber whose socket is waiting to drain (or holds more than
+ *   `maxClientBufferBytes` unsent) gets no more messages until it drains,
+ *   and is disconnected when it stays slow for `slowClientTimeoutMs`.
  * Nothing here is module-level: one guard per broker.
  */
 export interface GuardLimits {
@@ -35,7 +35,7 @@ export type GuardEvent =
 
 interface ClientLike {
   id: string;
-  conn?: { writableLength?: number };
+  conn?: { writableLength?: number; writableNeedDrain?: boolean };
   close(): void;
 }
 
@@ -97,7 +97,12 @@ export class BrokerGuard {
   /** Decide on one delivery to a TCP subscriber. False skips it. */
   admitForward(client: ClientLike): boolean {
     const buffered = client.conn?.writableLength ?? 0;
-    if (buffered <= this.limits.maxClientBufferBytes) {
+    // aedes stops writing and waits for 'drain' as soon as the socket's
+    // high-water mark is passed, holding a delivery slot meanwhile: a socket
+    // that needs draining is already full as far as delivery is concerned.
+    const full =
+      client.conn?.writableNeedDrain === true || buffered > this.limits.maxClientBufferBytes;
+    if (!full) {
       this.slowSince.delete(client);
       return true;
     }

@@ -15,6 +15,9 @@ export interface EmbeddedBrokerOptions {
   reportIntervalMs?: number;
 }
 
+/** Synchronous deliveries nested deeper than this are finished on the next turn. */
+const MAX_DELIVERY_DEPTH = 32;
+
 type AedesBroker = Awaited<ReturnType<typeof Aedes.createBroker>>;
 interface AedesPacket {
   topic: string;
@@ -40,6 +43,8 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
   private reportTimer?: NodeJS.Timeout;
   private lastReported = 0;
   private _state: BusState;
+  /** Nesting of synchronous deliveries (see deliver). */
+  private depth = 0;
 
   constructor(private readonly opts: EmbeddedBrokerOptions) {
     super();
@@ -134,11 +139,25 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
 
   /** Called by aedes for every matching message, in-process. */
   private readonly deliver = (packet: AedesPacket, cb: () => void): void => {
-    if (packet.topic === SHED_TOPIC) return cb();
-    const payload =
-      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    for (const h of this.handlers) h(packet.topic, payload);
-    cb();
+    if (packet.topic !== SHED_TOPIC) {
+      const payload =
+        typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      for (const h of this.handlers) h(packet.topic, payload);
+    }
+    // mqemitter hands the next queued message to us from inside cb(), so a
+    // long queue recurses once per message until the stack overflows (the
+    // aedes overload crash). Completing synchronously is the fast path; past
+    // a small depth, completion moves to the next turn and the stack unwinds.
+    if (this.depth >= MAX_DELIVERY_DEPTH) {
+      setImmediate(cb);
+      return;
+    }
+    this.depth++;
+    try {
+      cb();
+    } finally {
+      this.depth--;
+    }
   };
 
   onMessage(handler: MessageHandler): void {

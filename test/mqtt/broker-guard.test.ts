@@ -66,6 +66,14 @@ describe('BrokerGuard', () => {
     expect(events).toContain('slow-disconnect');
   });
 
+  it('treats a socket waiting for drain as full, whatever it holds', () => {
+    const g = new BrokerGuard(limits, () => 0);
+    const c = { id: 'c', conn: { writableLength: 10, writableNeedDrain: true }, close() {} };
+    expect(g.admitForward(c)).toBe(false);
+    c.conn.writableNeedDrain = false;
+    expect(g.admitForward(c)).toBe(true);
+  });
+
   it('forgives a subscriber that drained in time', () => {
     let now = 0;
     const g = new BrokerGuard(
