@@ -28,11 +28,8 @@ export const DEMO_FLEET = {
   topicPrefix: 'demo',
   loads: [120, 75, 1500],
   telePeriodS: 10,
+  powerOn: true,
 };
-
-function externalUrl(cfg: HubConfig): string {
-  return cfg.mqtt.url!;
-}
 
 /**
  * The composition root: build every part from the configuration and start
@@ -58,7 +55,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     let mqttUrl: string;
     if (cfg.mqtt.url) {
       const external = new ExternalBus({
-        url: externalUrl(cfg),
+        url: cfg.mqtt.url,
         username: cfg.mqtt.username,
         password: cfg.mqtt.password,
         clientId: cfg.mqtt.clientId,

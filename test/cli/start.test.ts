@@ -1,0 +1,149 @@
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type RunningCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/hub.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** `wattbridge start` as a user runs it: a real process, real ports, real signals. */
+describe('wattbridge start', () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => cleanup.splice(0).forEach((f) => f()));
+
+  function dataDir(): string {
+    const d = tempDir('wattbridge-cli-');
+    cleanup.push(() => d.remove());
+    return d.path;
+  }
+
+  function start(args: string[]): RunningCli {
+    const cli = runCli(['start', '--data-dir', dataDir(), ...args]);
+    cleanup.push(() => cli.child.kill('SIGKILL'));
+    return cli;
+  }
+
+  async function running(cli: RunningCli): Promise<{ http: string; mqtt: string }> {
+    const line = await eventually(
+      () => cli.logs().find((l) => l.msg === 'wattbridge is running; Ctrl-C stops it'),
+      10_000,
+      `the hub to start; stderr so far:\n${cli.stderr()}`,
+    );
+    return { http: line.http as string, mqtt: line.mqtt as string };
+  }
+
+  async function takenPort(): Promise<number> {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    cleanup.push(() => srv.close());
+    return (srv.address() as { port: number }).port;
+  }
+
+  it('exits 1 naming the taken MQTT port and both ways out', async () => {
+    const port = await takenPort();
+    const cli = start(['--mqtt-port', String(port), '--http-port', '0']);
+    expect((await cli.exited).code).toBe(1);
+    const err = cli.stderr();
+    expect(err).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect(err).toContain(`--mqtt-url mqtt://127.0.0.1:${port}`);
+    expect(err).toContain(`--mqtt-port ${port + 1}`);
+    expect(err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('exits 1 naming a taken HTTP port', async () => {
+    const port = await takenPort();
+    const cli = start(['--mqtt-port', '0', '--http-port', String(port)]);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr()).toContain(`--http-port ${port + 1}`);
+  });
+
+  it('exits 1 listing every configuration problem', async () => {
+    const cli = start(['--mqtt-port', 'abc', '--log-level', 'loud']);
+    expect((await cli.exited).code).toBe(1);
+    const err = cli.stderr();
+    expect(err).toMatch(/Invalid configuration:/);
+    expect(err).toMatch(/mqtt\.port: .*"abc".*--mqtt-port.*allowed: an integer/);
+    expect(err).toMatch(
+      /logLevel: .*"loud".*allowed: one of fatal, error, warn, info, debug, trace, silent/,
+    );
+  });
+
+  it('rejects an unknown flag with the usage', async () => {
+    const cli = start(['--colour', 'blue']);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr()).toMatch(/Unknown option '--colour'[\s\S]*Usage: wattbridge start/);
+  });
+
+  it('on SIGTERM flushes readings, publishes offline and exits 0 within 5 s', async () => {
+    const dir = dataDir();
+    const cli = runCli([
+      'start',
+      '--data-dir',
+      dir,
+      '--mqtt-port',
+      '0',
+      '--http-port',
+      '0',
+      '--store-flush-interval-ms',
+      '60000',
+    ]);
+    cleanup.push(() => cli.child.kill('SIGKILL'));
+    const { mqtt: url } = await running(cli);
+    const client = await mqtt.connectAsync(url);
+    const statuses: string[] = [];
+    client.on('message', (_t, p) => statuses.push(p.toString()));
+    await client.subscribeAsync('wattbridge/status');
+    await eventually(() => statuses.includes('online'), 3000, 'retained online status');
+    await client.publishAsync('tele/cli_plug/LWT', 'Online', { retain: true });
+    await client.publishAsync(
+      'tele/cli_plug/SENSOR',
+      JSON.stringify({ Time: '2026-11-22T10:00:00', ENERGY: { Total: 12.345, Power: 42 } }),
+    );
+    // Let the hub take the message; the flush interval is a minute, so only shutdown writes it.
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    cli.child.kill('SIGTERM');
+    const exit = await cli.exited;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(exit.code).toBe(0);
+    await eventually(() => statuses.includes('offline'), 2000, 'offline status');
+    await client.endAsync();
+    const db = new Database(join(dir, 'wattbridge.sqlite'), { readonly: true });
+    const row = db
+      .prepare(
+        `SELECT r.value FROM readings r JOIN series s ON s.id = r.series WHERE s.device_id = 'cli_plug' AND s.metric = 'energy_total'`,
+      )
+      .get() as { value: number } | undefined;
+    db.close();
+    expect(row?.value).toBeCloseTo(12345, 3);
+  });
+
+  it('--demo runs three plugs that report power and can be switched', async () => {
+    const cli = start(['--demo', '--mqtt-port', '0', '--http-port', '0']);
+    const { http } = await running(cli);
+    type Devices = {
+      devices: { id: string; availability: string; readings: { power?: { value: number } } }[];
+    };
+    const devices = await eventually(
+      async () => {
+        const body = (await (await fetch(`${http}/api/devices`)).json()) as Devices;
+        const ok = body.devices.filter(
+          (d) => d.availability === 'online' && (d.readings.power?.value ?? 0) > 0,
+        );
+        return ok.length === 3 ? body.devices : undefined;
+      },
+      10_000,
+      'three demo plugs drawing power',
+    );
+    expect(devices.map((d) => d.id)).toEqual(['demo_1', 'demo_2', 'demo_3']);
+    const res = await fetch(`${http}/api/devices/demo_3/power`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'off' }),
+    });
+    expect(await res.json()).toEqual({ id: 'demo_3', relay: 1, state: 'off' });
+    cli.child.kill('SIGINT');
+    expect((await cli.exited).code).toBe(0);
+  });
+});
