@@ -98,6 +98,8 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
     } as never);
     this.server = createServer((socket) => {
       this.sockets.add(socket);
+      // Nagle plus delayed ACKs would add ~40 ms to every command and reply.
+      socket.setNoDelay(true);
       socket.once('close', () => this.sockets.delete(socket));
       this.broker.handle(socket);
     });

@@ -12,8 +12,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-/** A real aedes broker on an ephemeral localhost port. */
-export async function startTestBroker(): Promise<TestBroker> {
+/** A real aedes broker on an ephemeral localhost port (or `port`, to restart one). */
+export async function startTestBroker(port = 0): Promise<TestBroker> {
   const broker = await Aedes.createBroker();
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -23,9 +23,9 @@ export async function startTestBroker(): Promise<TestBroker> {
     socket.on('close', () => sockets.delete(socket));
     broker.handle(socket);
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   let closed = false;
   return {
     url: `mqtt://127.0.0.1:${port}`,
