@@ -1,0 +1,228 @@
+/**
+ * `wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]`:
+ * P1 data from files (or stdin) to one JSON object per line per telegram.
+ * Wiring only: sniffing, framing, decryption and parsing live in src/dsmr.
+ */
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  DsmrDecoder,
+  HexTextDecoder,
+  sniffP1Input,
+  telegramToJson,
+  toSmartmeter2mqtt,
+  type DsmrDecodeResult,
+  type P1InputFormat,
+} from '../dsmr/index.js';
+
+export interface DsmrParseIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export const DSMR_PARSE_USAGE = `Usage: wattbridge dsmr parse [--key HEX] [--aad HEX] [--format telegram|smartmeter2mqtt] [FILE...]
+
+Reads DSMR P1 data from the files (stdin when none, or for "-") and prints one
+JSON object per line for every valid telegram. Plain telegrams and encrypted
+DLMS frames (binary or hex text) are recognised from the first bytes.
+Rejected telegrams are reported on stderr with the reason.
+
+  --key HEX      AES-128 key of an encrypted meter (Luxembourg Smarty, Austria), 32 hex digits
+  --aad HEX      authentication key (32 hex digits) or the full AAD (34, starting with 30);
+                 default: the Smarty key 00112233445566778899AABBCCDDEEFF
+  --format F     telegram (default): every object of the telegram;
+                 smartmeter2mqtt: the JSON smartmeter2mqtt's socket and MQTT output send
+  -h, --help     show this text
+
+Exit status: 0 when at least one telegram was valid, 1 when none was, 2 on bad usage.
+`;
+
+type Format = 'telegram' | 'smartmeter2mqtt';
+
+interface Settings {
+  format: Format;
+  key?: Buffer;
+  aad?: Buffer;
+}
+
+class UsageError extends Error {}
+
+function hexOption(name: string, value: string | undefined, lengths: number[]): Buffer | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^[0-9A-Fa-f]*$/.test(value) && lengths.includes(value.length);
+  if (!ok) throw new UsageError(`--${name} must be ${lengths.join(' or ')} hex digits`);
+  return Buffer.from(value, 'hex');
+}
+
+function settingsFrom(values: { key?: string; aad?: string; format?: string }): Settings {
+  const format = values.format ?? 'telegram';
+  if (format !== 'telegram' && format !== 'smartmeter2mqtt') {
+    throw new UsageError(`--format must be telegram or smartmeter2mqtt, not "${format}"`);
+  }
+  return {
+    format,
+    key: hexOption('key', values.key, [32]),
+    aad: hexOption('aad', values.aad, [32, 34]),
+  };
+}
+
+async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+}
+
+/** Counts across all inputs; only the exit status needs them. */
+interface Totals {
+  valid: number;
+}
+
+/** One input from first byte to end: sniff its format, decode, print. */
+class SourceRun {
+  private decoder: DsmrDecoder | null = null;
+  private hex: HexTextDecoder | null = null;
+  private head: Buffer[] = [];
+  private format: P1InputFormat | null = null;
+  private refused = false;
+  private index = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly settings: Settings,
+    private readonly io: DsmrParseIo,
+    private readonly totals: Totals,
+  ) {}
+
+  async push(chunk: Buffer): Promise<void> {
+    if (this.refused) return;
+    if (this.format === null) {
+      this.head.push(chunk);
+      const head = Buffer.concat(this.head);
+      const format = sniffP1Input(head);
+      if (format === null) return;
+      this.head = [];
+      await this.start(format);
+      chunk = head;
+    }
+    if (this.decoder === null) return;
+    const bytes = this.hex === null ? chunk : this.hex.push(chunk);
+    await this.emit(this.decoder.push(bytes, Date.now()));
+  }
+
+  async end(): Promise<void> {
+    if (this.format === null && !this.refused) {
+      await this.start(sniffP1Input(Buffer.concat(this.head), true) ?? 'plain');
+      if (this.decoder !== null)
+        await this.emit(this.decoder.push(Buffer.concat(this.head), Date.now()));
+    }
+    if (this.decoder === null) return;
+    await this.emit(this.decoder.end(Date.now()));
+    const skipped = this.decoder.stats.skippedBytes;
+    if (skipped > 0)
+      await write(this.io.stderr, `${this.name}: skipped ${skipped} bytes outside telegrams\n`);
+    if (this.hex !== null && this.hex.invalidChars > 0) {
+      await write(
+        this.io.stderr,
+        `${this.name}: ignored ${this.hex.invalidChars} characters that are not hex\n`,
+      );
+    }
+    if (this.index === 0) await write(this.io.stderr, `${this.name}: no telegram found\n`);
+  }
+
+  private async start(format: P1InputFormat): Promise<void> {
+    this.format = format;
+    if (format !== 'plain' && this.settings.key === undefined) {
+      this.refused = true;
+      await write(
+        this.io.stderr,
+        `${this.name}: input looks like encrypted DLMS frames (starts with DB); pass --key to decrypt it\n`,
+      );
+      return;
+    }
+    if (format === 'dlms-hex') this.hex = new HexTextDecoder();
+    this.decoder = new DsmrDecoder(
+      format === 'plain' ? {} : { key: this.settings.key, aad: this.settings.aad },
+    );
+  }
+
+  private async emit(results: DsmrDecodeResult[]): Promise<void> {
+    for (const r of results) {
+      this.index++;
+      if (r.ok) {
+        this.totals.valid++;
+        const json =
+          this.settings.format === 'smartmeter2mqtt'
+            ? toSmartmeter2mqtt(r.telegram)
+            : telegramToJson(r.telegram);
+        await write(this.io.stdout, `${JSON.stringify(json)}\n`);
+      } else {
+        await write(
+          this.io.stderr,
+          `${this.name}: telegram ${this.index} rejected (${r.reason}): ${r.message}\n`,
+        );
+      }
+    }
+  }
+}
+
+function asBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array)
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.from(String(chunk), 'latin1');
+}
+
+async function runSource(
+  name: string,
+  stream: NodeJS.ReadableStream,
+  settings: Settings,
+  io: DsmrParseIo,
+  totals: Totals,
+): Promise<void> {
+  const run = new SourceRun(name, settings, io, totals);
+  try {
+    for await (const chunk of stream) await run.push(asBuffer(chunk));
+  } catch (e) {
+    await write(io.stderr, `${name}: cannot read: ${(e as Error).message}\n`);
+    return;
+  }
+  await run.end();
+}
+
+/**
+ * Runs `dsmr parse`; `argv` holds the arguments after `dsmr parse`.
+ * Resolves to the exit status (0 valid telegrams seen, 1 none, 2 bad usage).
+ */
+export async function dsmrParseCommand(argv: string[], io: DsmrParseIo): Promise<number> {
+  let settings: Settings;
+  let files: string[];
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        key: { type: 'string' },
+        aad: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help === true) {
+      await write(io.stdout, DSMR_PARSE_USAGE);
+      return 0;
+    }
+    settings = settingsFrom(values);
+    files = positionals;
+  } catch (e) {
+    await write(io.stderr, `dsmr parse: ${(e as Error).message}\n\n${DSMR_PARSE_USAGE}`);
+    return 2;
+  }
+
+  const totals: Totals = { valid: 0 };
+  if (files.length === 0) files = ['-'];
+  for (const file of files) {
+    if (file === '-') await runSource('stdin', io.stdin, settings, io, totals);
+    else await runSource(file, createReadStream(file), settings, io, totals);
+  }
+  return totals.valid > 0 ? 0 : 1;
+}
