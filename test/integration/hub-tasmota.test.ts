@@ -39,7 +39,20 @@ describe.each(brokers)('hub with Tasmota plugs via $name', ({ flags }) => {
     await hub.stop();
   });
   afterEach(async () => {
-    await Promise.all(plugs.splice(0).map((p) => p.stop().catch(() => {})));
+    const done = plugs.splice(0);
+    await Promise.all(done.map((p) => p.stop().catch(() => {})));
+    // Leave a shared broker as we found it: clear what the plugs retained.
+    const c = await mqtt.connectAsync(url);
+    for (const p of done) {
+      const mac = p.mac.replace(/:/g, '').toUpperCase();
+      for (const t of [
+        `tele/${p.topic}/LWT`,
+        `tasmota/discovery/${mac}/config`,
+        `tasmota/discovery/${mac}/sensors`,
+      ])
+        await c.publishAsync(t, '', { retain: true });
+    }
+    await c.endAsync();
   });
 
   async function plug(
