@@ -48,6 +48,7 @@ interface Route {
 }
 
 const DEFAULT_SILENCE_MS = 15 * 60_000;
+const REJECT_LOG_INTERVAL_MS = 10_000;
 
 /**
  * The hub core: one state funnel for every driver. It routes bus messages to
@@ -78,6 +79,8 @@ export class Hub extends EventEmitter {
   private readonly now: () => number;
   private silenceTimer?: NodeJS.Timeout;
   private stopping = false;
+  private lastRejectLog = -Infinity;
+  private rejectsSinceLog = 0;
 
   constructor(private readonly opts: HubOptions) {
     super();
@@ -144,9 +147,21 @@ export class Hub extends EventEmitter {
   private rejectMessage(topic: string, err: Error): void {
     this.counters.decodeErrors++;
     const reason = err instanceof DecodeError ? err.message : `driver failed: ${err.message}`;
-    this.lastDecodeErrors.push({ ts: new Date(this.now()).toISOString(), topic, error: reason });
+    const now = this.now();
+    this.lastDecodeErrors.push({ ts: new Date(now).toISOString(), topic, error: reason });
     if (this.lastDecodeErrors.length > 20) this.lastDecodeErrors.shift();
-    this.opts.log.debug({ topic, err: reason }, 'rejected message');
+    // A broken device can send garbage many times a second: say so once per
+    // interval, with how many more there were, instead of flooding the log.
+    if (now - this.lastRejectLog >= REJECT_LOG_INTERVAL_MS) {
+      this.opts.log.warn(
+        { topic, err: reason, alsoRejected: this.rejectsSinceLog },
+        'rejected a message it cannot understand',
+      );
+      this.lastRejectLog = now;
+      this.rejectsSinceLog = 0;
+    } else {
+      this.rejectsSinceLog++;
+    }
   }
 
   private apply(e: DeviceEvent, route: Route): void {

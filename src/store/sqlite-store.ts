@@ -32,6 +32,7 @@ export class SqliteStore implements Store {
   private timer?: NodeJS.Timeout;
   private readonly insertRow: Database.Statement;
   private readonly insertSeries: Database.Statement;
+  private readonly upsertDeviceRow: Database.Statement;
   private readonly writeBatch: () => void;
 
   constructor(private readonly opts: SqliteStoreOptions) {
@@ -56,6 +57,11 @@ export class SqliteStore implements Store {
     );
     this.insertSeries = this.db.prepare(
       'INSERT INTO series (device_id, metric) VALUES (?, ?) RETURNING id',
+    );
+    this.upsertDeviceRow = this.db.prepare(
+      `INSERT INTO devices (id, protocol, native_id, info, first_seen, last_seen)
+       VALUES (@id, @protocol, @nativeId, @info, @firstSeen, @lastSeen)
+       ON CONFLICT (id) DO UPDATE SET info = excluded.info, last_seen = excluded.last_seen`,
     );
     this.writeBatch = this.db.transaction(() => {
       const s = this.qSeries;
@@ -121,13 +127,7 @@ export class SqliteStore implements Store {
   }
 
   upsertDevice(d: StoredDevice): void {
-    this.db
-      .prepare(
-        `INSERT INTO devices (id, protocol, native_id, info, first_seen, last_seen)
-         VALUES (@id, @protocol, @nativeId, @info, @firstSeen, @lastSeen)
-         ON CONFLICT (id) DO UPDATE SET info = excluded.info, last_seen = excluded.last_seen`,
-      )
-      .run({ ...d, info: JSON.stringify(d.info) });
+    this.upsertDeviceRow.run({ ...d, info: JSON.stringify(d.info) });
   }
 
   devices(): StoredDevice[] {
