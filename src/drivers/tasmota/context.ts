@@ -106,6 +106,14 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** An optional string field: empty reads as absent, other types are rejected under `label`. */
+export function optionalString(ctx: DecodeContext, label: string, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v.length > 0 ? v : undefined;
+  ctx.reject(`${label}: expected a string, got ${typeName(v)}`);
+  return undefined;
+}
+
 /** A value for an error message, cut short. */
 export function show(v: unknown): string {
   const s = v === undefined ? 'undefined' : JSON.stringify(v);

@@ -7,7 +7,7 @@
  * HOLD] texts, `onln`/`ofln` LWT texts.
  */
 import type { DeviceInfo } from '../../core/events.js';
-import { typeName, type DecodeContext } from './context.js';
+import { optionalString, typeName, type DecodeContext } from './context.js';
 import { DEFAULT_FULLTOPIC, isPlainTopicText, type Prefixes } from './topics.js';
 
 export interface DiscoveryConfig {
@@ -47,18 +47,6 @@ export function macDisplay(hex12: string): string {
   return hex12.replace(/(..)(?!$)/g, '$1:');
 }
 
-function optString(
-  ctx: DecodeContext,
-  obj: Record<string, unknown>,
-  key: string,
-): string | undefined {
-  const v = obj[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.length > 0 ? v : undefined;
-  ctx.reject(`${key}: expected a string, got ${typeName(v)}`);
-  return undefined;
-}
-
 /**
  * Reads a discovery config. Layout fields (`t`, `ft`, `tp`) must be right or
  * the whole message fails: a wrong layout would silently lose the device.
@@ -95,22 +83,22 @@ export function readDiscovery(
     prefixes = { cmnd: tp[0] as string, stat: tp[1] as string, tele: tp[2] as string };
   }
 
-  const macText = optString(ctx, obj, 'mac');
+  const macText = optionalString(ctx, 'mac', obj.mac);
   let hex = macText === undefined ? undefined : macHex(macText);
   if (macText !== undefined && hex === undefined) ctx.reject(`mac: not a MAC address: ${macText}`);
   hex ??= macHex(macFromTopic);
 
-  const hostname = optString(ctx, obj, 'hn');
+  const hostname = optionalString(ctx, 'hn', obj.hn);
   const info: DeviceInfo = {};
   if (hex !== undefined) info.mac = macDisplay(hex);
   if (hostname !== undefined) info.hostname = hostname;
-  const sw = optString(ctx, obj, 'sw');
+  const sw = optionalString(ctx, 'sw', obj.sw);
   if (sw !== undefined) info.firmware = sw;
-  const md = optString(ctx, obj, 'md');
+  const md = optionalString(ctx, 'md', obj.md);
   if (md !== undefined) info.module = md;
-  const ip = optString(ctx, obj, 'ip');
+  const ip = optionalString(ctx, 'ip', obj.ip);
   if (ip !== undefined) info.ip = ip;
-  let name = optString(ctx, obj, 'dn');
+  let name = optionalString(ctx, 'dn', obj.dn);
   if (name === undefined && Array.isArray(obj.fn) && typeof obj.fn[0] === 'string' && obj.fn[0]) {
     name = obj.fn[0];
   }
@@ -135,8 +123,8 @@ export function readDiscovery(
   } else if (state !== undefined) {
     ctx.reject(`state: expected an array, got ${typeName(state)}`);
   }
-  const onln = optString(ctx, obj, 'onln');
-  const ofln = optString(ctx, obj, 'ofln');
+  const onln = optionalString(ctx, 'onln', obj.onln);
+  const ofln = optionalString(ctx, 'ofln', obj.ofln);
 
   return {
     topic,

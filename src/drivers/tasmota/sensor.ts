@@ -140,88 +140,105 @@ function kwhToWh(v: number): number {
   return Math.round(v * 1e6) / 1000;
 }
 
+/** How one ENERGY key becomes readings. */
+interface EnergyField {
+  /** The key in ENERGY, for error messages. */
+  readonly key: string;
+  readonly metric: string;
+  /** Arrives in kWh and leaves in Wh. */
+  readonly kwh: boolean;
+  /** Per-phase values add up, so their sum is reported as `<metric>` too. */
+  readonly additive: boolean;
+}
+
+function energyField(key: string, metric: string, kwh: boolean, additive: boolean): EnergyField {
+  return Object.freeze({ key, metric, kwh, additive });
+}
+
+/** The ENERGY keys read. Units: Total, Today and Yesterday are kWh; Period is already Wh. */
+const FIELDS = Object.freeze({
+  Total: energyField('Total', 'energy_total', true, true),
+  Yesterday: energyField('Yesterday', 'energy_yesterday', true, true),
+  Today: energyField('Today', 'energy_today', true, true),
+  Period: energyField('Period', 'energy_period', false, true),
+  Power: energyField('Power', 'power', false, true),
+  ApparentPower: energyField('ApparentPower', 'apparent_power', false, true),
+  ReactivePower: energyField('ReactivePower', 'reactive_power', false, true),
+  Factor: energyField('Factor', 'power_factor', false, false),
+  Voltage: energyField('Voltage', 'voltage', false, false),
+  Current: energyField('Current', 'current', false, true),
+  Frequency: energyField('Frequency', 'frequency', false, false),
+});
+
 /**
  * One ENERGY field. A number becomes one reading; an array (multi-phase
  * meters) becomes `<metric>_l1..n` plus, for additive quantities, their sum
  * as `<metric>`. Values that are not finite numbers are rejected one by one.
  * Kept small (the common case: one number) so that it inlines.
  */
-function field(
-  ctx: DecodeContext,
-  value: unknown,
-  key: string,
-  metric: string,
-  kwh: boolean,
-  additive: boolean,
-  ts: number,
-): void {
+function field(ctx: DecodeContext, value: unknown, f: EnergyField, ts: number): void {
   if (typeof value === 'number') {
-    const v = kwh ? kwhToWh(value) : value;
-    if (Number.isFinite(v)) ctx.reading(metric, v, ts);
-    else ctx.reject(`ENERGY.${key}: not a finite number (${typeName(value)})`);
+    const v = f.kwh ? kwhToWh(value) : value;
+    if (Number.isFinite(v)) ctx.reading(f.metric, v, ts);
+    else ctx.reject(`ENERGY.${f.key}: not a finite number (${typeName(value)})`);
   } else if (value !== undefined) {
-    otherField(ctx, value, key, metric, kwh, additive, ts);
+    phasesField(ctx, value, f, ts);
   }
 }
 
-function otherField(
-  ctx: DecodeContext,
-  value: unknown,
-  key: string,
-  metric: string,
-  kwh: boolean,
-  additive: boolean,
-  ts: number,
-): void {
+/** One element of a per-phase array in the field's unit; NaN when it is not a number. */
+function phaseValue(el: unknown, kwh: boolean): number {
+  return typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
+}
+
+/** A field that is not a plain number: a per-phase array, or rejected. */
+function phasesField(ctx: DecodeContext, value: unknown, f: EnergyField, ts: number): void {
   if (!Array.isArray(value)) {
-    ctx.reject(`ENERGY.${key}: expected a number, got ${typeName(value)}`);
+    ctx.reject(`ENERGY.${f.key}: expected a number, got ${typeName(value)}`);
     return;
   }
   if (value.length === 1) {
     // A one-phase "array" is just the value.
     const el: unknown = value[0];
-    const v = typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
-    if (Number.isFinite(v)) ctx.reading(metric, v, ts);
-    else ctx.reject(`ENERGY.${key}[0]: not a finite number (${typeName(el)})`);
+    const v = phaseValue(el, f.kwh);
+    if (Number.isFinite(v)) ctx.reading(f.metric, v, ts);
+    else ctx.reject(`ENERGY.${f.key}[0]: not a finite number (${typeName(el)})`);
     return;
   }
   let sum = 0;
   let complete = value.length > 0;
   for (let i = 0; i < value.length; i++) {
     const el: unknown = value[i];
-    const v = typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
+    const v = phaseValue(el, f.kwh);
     if (Number.isFinite(v)) {
-      ctx.reading(`${metric}_l${i + 1}`, v, ts);
+      ctx.reading(`${f.metric}_l${i + 1}`, v, ts);
       sum += v;
     } else {
       complete = false;
-      ctx.reject(`ENERGY.${key}[${i}]: not a finite number (${typeName(el)})`);
+      ctx.reject(`ENERGY.${f.key}[${i}]: not a finite number (${typeName(el)})`);
     }
   }
-  if (additive && complete) {
+  if (f.additive && complete) {
     // Round away binary-fraction noise (298.1 + 7.2 is 305.30000000000007).
-    ctx.reading(metric, Math.round(sum * 1e6) / 1e6, ts);
+    ctx.reading(f.metric, Math.round(sum * 1e6) / 1e6, ts);
   }
 }
 
-/**
- * The readings of an `ENERGY` object, in a fixed order. Units: Total, Today
- * and Yesterday arrive in kWh and leave in Wh; Period is already Wh.
- */
+/** The readings of an `ENERGY` object, in a fixed order; energies leave in Wh. */
 export function decodeEnergy(ctx: DecodeContext, energy: unknown, ts: number): void {
   if (!isObject(energy)) {
     ctx.reject(`ENERGY: expected an object, got ${typeName(energy)}`);
     return;
   }
-  field(ctx, energy.Total, 'Total', 'energy_total', true, true, ts);
-  field(ctx, energy.Yesterday, 'Yesterday', 'energy_yesterday', true, true, ts);
-  field(ctx, energy.Today, 'Today', 'energy_today', true, true, ts);
-  field(ctx, energy.Period, 'Period', 'energy_period', false, true, ts);
-  field(ctx, energy.Power, 'Power', 'power', false, true, ts);
-  field(ctx, energy.ApparentPower, 'ApparentPower', 'apparent_power', false, true, ts);
-  field(ctx, energy.ReactivePower, 'ReactivePower', 'reactive_power', false, true, ts);
-  field(ctx, energy.Factor, 'Factor', 'power_factor', false, false, ts);
-  field(ctx, energy.Voltage, 'Voltage', 'voltage', false, false, ts);
-  field(ctx, energy.Current, 'Current', 'current', false, true, ts);
-  field(ctx, energy.Frequency, 'Frequency', 'frequency', false, false, ts);
+  field(ctx, energy.Total, FIELDS.Total, ts);
+  field(ctx, energy.Yesterday, FIELDS.Yesterday, ts);
+  field(ctx, energy.Today, FIELDS.Today, ts);
+  field(ctx, energy.Period, FIELDS.Period, ts);
+  field(ctx, energy.Power, FIELDS.Power, ts);
+  field(ctx, energy.ApparentPower, FIELDS.ApparentPower, ts);
+  field(ctx, energy.ReactivePower, FIELDS.ReactivePower, ts);
+  field(ctx, energy.Factor, FIELDS.Factor, ts);
+  field(ctx, energy.Voltage, FIELDS.Voltage, ts);
+  field(ctx, energy.Current, FIELDS.Current, ts);
+  field(ctx, energy.Frequency, FIELDS.Frequency, ts);
 }

@@ -66,3 +66,8 @@ export function topicBase(
 export function isPlainTopicText(s: string): boolean {
   return s.length > 0 && !s.includes('+') && !s.includes('#') && !s.includes('\u0000');
 }
+
+/** `word` sits at `start` of `s` and runs to its end: the subtopic is exactly `word`. */
+export function isSub(s: string, start: number, word: string): boolean {
+  return s.length - start === word.length && s.startsWith(word, start);
+}
