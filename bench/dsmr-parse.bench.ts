@@ -37,21 +37,31 @@ type D0ProtocolCtor = new (
 const requireCjs = createRequire(import.meta.url);
 const D0 = requireCjs('smartmeter-obis/lib/protocols/D0Protocol.js') as D0ProtocolCtor;
 
+/**
+ * The brief's reference telegram (DSMR 5, three phases) carries the targets.
+ * The larger Iskra telegram is the one research/dsmr.md §5 measured other
+ * parsers on; it is reported for that comparison and judged on the ratio.
+ */
 const TELEGRAMS = [
   {
     file: 'dsmr-reader-5b-fluvius-polyphase.txt',
     label: 'DSMR 5 3-phase, Fluvius',
+    target: '>= 10x and >= 250,000/s',
+    pass: (ratio: number, value: number) => ratio >= 10 && value >= 250_000,
   },
   {
     file: 'dsmr_parser-v5-iskra-mt382.txt',
     label: 'DSMR 5 3-phase + 2 M-Bus, Iskra',
+    target: '>= 10x',
+    pass: (ratio: number) => ratio >= 10,
   },
 ];
 const OURS_ITERATIONS = 300_000;
 const BASELINE_ITERATIONS = 30_000;
 const RUNS = 3;
 
-function measure(file: string, label: string, dir: string): BenchFigure {
+function measure(t: (typeof TELEGRAMS)[number], dir: string): BenchFigure {
+  const { file, label } = t;
   const bytes = readFileSync(join(dir, file));
   const text = bytes.toString('latin1');
   let sink = 0;
@@ -100,15 +110,15 @@ function measure(file: string, label: string, dir: string): BenchFigure {
     unit: 'telegrams/s',
     baselineName: 'smartmeter-obis D0 Mode D (no CRC)',
     baselineValue: median(baselineRuns),
-    target: '>= 10x and >= 250,000/s',
-    pass: (ratio, value) => ratio >= 10 && value >= 250_000,
+    target: t.target,
+    pass: t.pass,
     notes: `one core; ours ${oursObjects} typed objects, smartmeter-obis ${baselineObjects} objects; median of ${RUNS}`,
   });
 }
 
 async function run(): Promise<BenchFigure[]> {
   const dir = fixtureDir();
-  return TELEGRAMS.map((t) => measure(t.file, t.label, dir));
+  return TELEGRAMS.map((t) => measure(t, dir));
 }
 
 export const bench: Bench = { name: 'dsmr-parse', run };

@@ -1,0 +1,249 @@
+/**
+ * One complete telegram (bytes from `/` to the CRC line) in, a typed
+ * `DsmrTelegram` or a rejection with its reason out. Pure: no I/O, no clock
+ * (the caller passes `now` for the future-timestamp check).
+ *
+ * The CRC is computed over the exact received bytes and compared as a number,
+ * so unpadded CRCs (`!B9F`) verify. The body is scanned in place, without
+ * splitting it into lines or strings: no fixed blank line after the header,
+ * values may wrap over lines, the object order is free.
+ */
+import { crc16, formatCrc } from './crc16.js';
+import { decodeObject, type GroupBounds } from './decode-object.js';
+import { idWord, lookupObis, MAX_KEY_BYTES, type ObisDef } from './obis-table.js';
+import type { DsmrObject, DsmrParseResult, DsmrRejection, DsmrTelegram } from './types.js';
+import { NumberSlot } from './values.js';
+
+export interface ParseOptions {
+  /**
+   * Check the CRC (default true). With false a telegram whose CRC does not
+   * match is still parsed, marked `crcChecked: false` (for inspecting test
+   * data such as the spec examples, whose printed CRCs are wrong).
+   */
+  verifyCrc?: boolean;
+  /** When given, a telegram dated more than `maxFutureMs` after `now` is rejected. */
+  now?: number;
+  /** Allowed clock lead of the meter over `now`; default 1 hour. */
+  maxFutureMs?: number;
+}
+
+export const DEFAULT_MAX_FUTURE_MS = 3_600_000;
+
+const SLASH = 0x2f;
+const BANG = 0x21;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const CR = 0x0d;
+const LF = 0x0a;
+const DOT = 0x2e;
+const STAR = 0x2a;
+
+function reject(reason: DsmrRejection['reason'], message: string): DsmrRejection {
+  return { ok: false, reason, message };
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
+  return -1;
+}
+
+function dotCount(b: Uint8Array, from: number, to: number): number {
+  let dots = 0;
+  for (let i = from; i < to; i++) if (b[i] === DOT) dots++;
+  return dots;
+}
+
+/**
+ * Parses the telegram text from the `/` at `start` up to `s.length` (the
+ * `!`). `s` is the latin1 string of `b[0, s.length)`, so one index serves
+ * both: `indexOf` and `slice` run on the string, the byte-by-byte loops
+ * (group ends, digits) on the bytes, which V8 reads faster than char codes.
+ */
+function parseBody(
+  s: string,
+  b: Uint8Array,
+  start: number,
+): Pick<DsmrTelegram, 'header' | 'objects' | 'malformedLines' | 'timestamp'> {
+  const n = s.length;
+  let p = start + 1;
+  while (p < n) {
+    const c = b[p];
+    if (c === CR || c === LF) break;
+    p++;
+  }
+  const header = s.slice(start + 1, p);
+  const objects: DsmrObject[] = [];
+  const malformedLines: string[] = [];
+  let timestamp: number | null = null;
+  const groups: GroupBounds = { bounds: [], count: 0, wrapped: false };
+  const slot = new NumberSlot();
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+  while (p < n) {
+    const first = b[p];
+    if (first === CR || first === LF) {
+      p++;
+      continue;
+    }
+    // The id runs up to '('. A known id is recognised from three word reads
+    // (obis-table.ts); only an unknown one is checked byte by byte.
+    const lineStart = p;
+    const paren = s.indexOf('(', p);
+    let idEnd = paren < 0 ? n : paren;
+    // A sixth value group `*255` / `.255` (Q3D, ACE4000, the spec's
+    // 31.7.0.255) is dropped to get the reduced id `A-B:C.D.E`.
+    if (
+      idEnd - lineStart > 4 &&
+      b[idEnd - 1] === 0x35 &&
+      b[idEnd - 2] === 0x35 &&
+      b[idEnd - 3] === 0x32
+    ) {
+      const sep = b[idEnd - 4];
+      if (sep === STAR || (sep === DOT && dotCount(b, lineStart, idEnd) === 3)) idEnd -= 4;
+    }
+    const len = idEnd - lineStart;
+    let def: ObisDef | undefined;
+    if (paren > lineStart && len <= MAX_KEY_BYTES && lineStart + MAX_KEY_BYTES <= view.byteLength) {
+      def = lookupObis(
+        idWord(view, lineStart, len, 0),
+        idWord(view, lineStart, len, 1),
+        idWord(view, lineStart, len, 2),
+        len,
+      );
+    }
+    if (def === undefined) {
+      // Unknown id, or not `id(...)` at all: a line break before the '('.
+      let e = lineStart;
+      while (e < n && e !== paren && b[e] !== CR && b[e] !== LF) e++;
+      if (e !== paren || paren === lineStart) {
+        // A stray line inside the telegram. Keep it for inspection.
+        while (e < n && b[e] !== CR && b[e] !== LF) e++;
+        const text = s.slice(lineStart, e).trim();
+        if (text !== '') malformedLines.push(text);
+        p = e;
+        continue;
+      }
+    }
+    // A known id reuses the table's string; only unknown ids are copied out.
+    const obis = def === undefined ? s.slice(lineStart, idEnd) : def.obis;
+
+    // Groups: `(...)` repeated; a value may wrap over a line break (96.13.0
+    // in the spec examples), and DSMR 2.2/3 put the gas value in a `(...)`
+    // on the next line.
+    let count = 0;
+    let wrapped = false;
+    let r = paren;
+    for (;;) {
+      const groupStart = r + 1;
+      // Usually the ')' comes before any line break or '(' on the same line.
+      let groupEnd = groupStart;
+      let c = b[groupEnd];
+      while (c !== RPAREN && c !== LPAREN && c !== CR && c !== LF && groupEnd < n)
+        c = b[++groupEnd];
+      if (c === RPAREN && groupEnd < n) {
+        r = groupEnd + 1;
+      } else {
+        // Rare: the value wraps over lines, or has no ')'.
+        let e = groupStart;
+        let lineBreak = -1;
+        for (; e < n; e++) {
+          c = b[e]!;
+          if (c === RPAREN || c === LPAREN) break;
+          if ((c === CR || c === LF) && lineBreak < 0) lineBreak = e;
+        }
+        if (e < n && c === RPAREN) {
+          groupEnd = e;
+          wrapped ||= lineBreak >= 0;
+          r = e + 1;
+        } else {
+          // No ')' before the next '(' or the end: the group stops at its line end.
+          groupEnd = lineBreak >= 0 ? lineBreak : e;
+          r = groupEnd;
+        }
+      }
+      groups.bounds[2 * count] = groupStart;
+      groups.bounds[2 * count + 1] = groupEnd;
+      count++;
+      if (b[r] === LPAREN) continue;
+      // Skip anything after the last ')' on this line, then the line break.
+      while (r < n && b[r] !== CR && b[r] !== LF) r++;
+      let t = r;
+      while (t < n && (b[t] === CR || b[t] === LF)) t++;
+      if (b[t] === LPAREN) {
+        r = t;
+        continue;
+      }
+      p = t;
+      break;
+    }
+    groups.count = count;
+    groups.wrapped = wrapped;
+    const object = decodeObject(def, obis, s, b, groups, slot);
+    if (timestamp === null && object.kind === 'timestamp' && obis === '0-0:1.0.0') {
+      timestamp = object.timestamp;
+    }
+    objects.push(object);
+  }
+  return { header, objects, malformedLines, timestamp };
+}
+
+function toBuffer(input: Uint8Array | string): Buffer {
+  if (typeof input === 'string') return Buffer.from(input, 'latin1');
+  return Buffer.isBuffer(input)
+    ? input
+    : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+}
+
+/**
+ * Parses one telegram: the bytes from `/` through `!` and the CRC line (what
+ * `DsmrFramer` emits). Leading bytes before `/` and anything after the CRC
+ * digits are ignored.
+ */
+export function parseTelegram(
+  input: Uint8Array | string,
+  options: ParseOptions = {},
+): DsmrParseResult {
+  const bytes = toBuffer(input);
+  const start = bytes.indexOf(SLASH);
+  if (start < 0) return reject('malformed', "not a telegram: no '/' header");
+  const bang = bytes.lastIndexOf(BANG);
+  if (bang < start) return reject('malformed', "not a telegram: no '!' end");
+
+  let crc: number | null = null;
+  let digits = 0;
+  let value = 0;
+  for (let k = bang + 1; k < bytes.length && digits < 4; k++) {
+    const h = hexValue(bytes[k]!);
+    if (h < 0) break;
+    value = value * 16 + h;
+    digits++;
+  }
+  if (digits > 0) crc = value;
+  let crcChecked = false;
+  if (crc !== null && options.verifyCrc !== false) {
+    const computed = crc16(bytes, start, bang + 1);
+    if (computed !== crc) {
+      return reject(
+        'crc-mismatch',
+        `CRC mismatch: telegram says ${formatCrc(crc)}, its bytes give ${formatCrc(computed)}`,
+      );
+    }
+    crcChecked = true;
+  }
+
+  const body = parseBody(bytes.toString('latin1', 0, bang), bytes, start);
+  if (options.now !== undefined && body.timestamp !== null) {
+    const lead = body.timestamp - options.now;
+    const max = options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    if (lead > max) {
+      return reject(
+        'future-timestamp',
+        `telegram time ${new Date(body.timestamp).toISOString()} is ${Math.round(lead / 60_000)} min ahead of the clock`,
+      );
+    }
+  }
+  const { header, timestamp, objects, malformedLines } = body;
+  return { ok: true, telegram: { header, crc, crcChecked, timestamp, objects, malformedLines } };
+}
