@@ -79,8 +79,17 @@ export class ExternalBus extends EventEmitter implements Bus {
       queueQoSZero: false,
       resubscribe: false,
     };
-    if (this.opts.username !== undefined) options.username = this.opts.username;
-    if (this.opts.password !== undefined) options.password = this.opts.password;
+    // Credentials may sit in the URL or in flags; flags win. mqtt.js would let
+    // the URL win, so the URL goes to it without them.
+    const url = new URL(this.opts.url);
+    const username =
+      this.opts.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
+    const password =
+      this.opts.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+    url.username = '';
+    url.password = '';
+    if (username !== undefined) options.username = username;
+    if (password !== undefined) options.password = password;
     if (this.opts.will)
       options.will = {
         topic: this.opts.will.topic,
@@ -88,7 +97,7 @@ export class ExternalBus extends EventEmitter implements Bus {
         qos: 1,
         retain: true,
       };
-    const client = mqtt.connect(this.opts.url, options);
+    const client = mqtt.connect(url.toString(), options);
     this.client = client;
     const log = this.opts.log;
     client.on('connect', () => {
