@@ -1,4 +1,5 @@
 import { dsmrParseCommand } from './dsmr-parse.js';
+import { simDsmrCommand } from '../sim/dsmr/cli.js';
 import { simTasmotaCommand } from '../sim/tasmota/cli.js';
 import { VERSION } from '../version.js';
 import { configCommand } from './config-command.js';
@@ -10,7 +11,9 @@ const USAGE = `wattbridge ${VERSION} — one hub for smart plugs and smart meter
 Usage:
   wattbridge start [--demo] [--config FILE] [flags]   run the hub
   wattbridge sim tasmota --count N --mqtt-url URL      simulated Tasmota plugs
-  wattbridge dsmr parse [--key HEX] [FILE...]          parse P1 telegrams to JSON
+  wattbridge sim dsmr --version 5 --tcp-port N         a simulated DSMR P1 smart meter
+  wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]
+                                                       parse P1 telegrams to JSON lines
   wattbridge config [--reference] [flags]              show the resolved configuration
   wattbridge --version
 
@@ -26,7 +29,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return configCommand(argv.slice(1), io);
     case 'sim':
       if (sub === 'tasmota') return simTasmotaCommand(rest, io);
-      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota\n`);
+      if (sub === 'dsmr') return simDsmrCommand(rest, io);
+      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota, dsmr\n`);
       return 2;
     case 'dsmr':
       if (sub === 'parse') return dsmrParseCommand(rest, io);
