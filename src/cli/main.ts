@@ -1,4 +1,5 @@
 import { dsmrParseCommand } from './dsmr-parse.js';
+import { dsmrServeCommand } from './dsmr-serve.js';
 import { simDsmrCommand } from '../sim/dsmr/cli.js';
 import { simTasmotaCommand } from '../sim/tasmota/cli.js';
 import { VERSION } from '../version.js';
@@ -14,6 +15,8 @@ Usage:
   wattbridge sim dsmr --version 5 --tcp-port N         a simulated DSMR P1 smart meter
   wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]
                                                        parse P1 telegrams to JSON lines
+  wattbridge dsmr serve --p1-tcp HOST:PORT --p1-json-port N
+                                                       read a P1 meter, serve JSON/raw sockets and MQTT
   wattbridge config [--reference] [flags]              show the resolved configuration
   wattbridge --version
 
@@ -34,7 +37,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     case 'dsmr':
       if (sub === 'parse') return dsmrParseCommand(rest, io);
-      io.stderr.write(`Unknown dsmr command "${sub ?? ''}". Available: parse\n`);
+      if (sub === 'serve') return dsmrServeCommand(rest, io);
+      io.stderr.write(`Unknown dsmr command "${sub ?? ''}". Available: parse, serve\n`);
       return 2;
     case '--version':
     case '-v':
