@@ -1,3 +1,4 @@
+import { UsageError, hexFlag } from './usage-error.js';
 /**
  * `wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]`:
  * P1 data from files (or stdin) to one JSON object per line per telegram.
@@ -46,15 +47,6 @@ interface Settings {
   aad?: Buffer;
 }
 
-class UsageError extends Error {}
-
-function hexOption(name: string, value: string | undefined, lengths: number[]): Buffer | undefined {
-  if (value === undefined) return undefined;
-  const ok = /^[0-9A-Fa-f]*$/.test(value) && lengths.includes(value.length);
-  if (!ok) throw new UsageError(`--${name} must be ${lengths.join(' or ')} hex digits`);
-  return Buffer.from(value, 'hex');
-}
-
 function settingsFrom(values: { key?: string; aad?: string; format?: string }): Settings {
   const format = values.format ?? 'telegram';
   if (format !== 'telegram' && format !== 'smartmeter2mqtt') {
@@ -62,8 +54,8 @@ function settingsFrom(values: { key?: string; aad?: string; format?: string }): 
   }
   return {
     format,
-    key: hexOption('key', values.key, [32]),
-    aad: hexOption('aad', values.aad, [32, 34]),
+    key: hexFlag('key', values.key, [32]),
+    aad: hexFlag('aad', values.aad, [32, 34]),
   };
 }
 

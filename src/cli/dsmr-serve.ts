@@ -1,3 +1,5 @@
+import { untilStopped } from './until-stopped.js';
+import { UsageError, hexFlag } from './usage-error.js';
 /**
  * `wattbridge dsmr serve`: one P1 meter (serial, network reader or a
  * recording) to smartmeter2mqtt's JSON socket, raw socket and MQTT topics,
@@ -91,8 +93,6 @@ interface Settings {
   logLevel: string;
 }
 
-class UsageError extends Error {}
-
 const OPTIONS = {
   'p1-serial': { type: 'string' },
   'p1-legacy': { type: 'boolean' },
@@ -121,13 +121,6 @@ function wholeNumber(flag: string, text: string | undefined, min: number, max: n
   if (!(n >= min && n <= max))
     throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
   return n;
-}
-
-function hex(flag: string, text: string | undefined, lengths: number[]): Buffer | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[0-9A-Fa-f]*$/.test(text) || !lengths.includes(text.length))
-    throw new UsageError(`--${flag} must be ${lengths.join(' or ')} hex digits`);
-  return Buffer.from(text, 'hex');
 }
 
 function oneOf(flag: string, text: string, allowed: readonly string[]): string {
@@ -209,8 +202,8 @@ function settingsFrom(v: Values, env: NodeJS.ProcessEnv): Settings {
     throw new UsageError('--p1-json-port and --p1-raw-port must be different ports');
   return {
     input,
-    key: hex('p1-key', v['p1-key'] ?? env.WATTBRIDGE_P1_KEY, [32]),
-    aad: hex('p1-aad', v['p1-aad'] ?? env.WATTBRIDGE_P1_AAD, [32, 34]),
+    key: hexFlag('p1-key', v['p1-key'] ?? env.WATTBRIDGE_P1_KEY, [32]),
+    aad: hexFlag('p1-aad', v['p1-aad'] ?? env.WATTBRIDGE_P1_AAD, [32, 34]),
     host: v['p1-host'] ?? '127.0.0.1',
     jsonPort,
     rawPort,
@@ -261,27 +254,19 @@ function stopTrigger(
   service: P1Service,
   signal: AbortSignal | undefined,
 ): { stopped: Promise<string>; cancel(): void } {
-  let cancel = () => {};
-  const stopped = new Promise<string>((resolve) => {
-    const onSigint = () => done('SIGINT');
-    const onSigterm = () => done('SIGTERM');
-    const onAbort = () => done('abort');
-    const onEnded = () => done('input ended');
-    cancel = () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-      signal?.removeEventListener('abort', onAbort);
-      service.off('ended', onEnded);
-    };
-    const done = (why: string) => {
-      cancel();
-      resolve(why);
-    };
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigterm);
+  const stop = untilStopped(signal);
+  let onEnded = () => {};
+  const ended = new Promise<string>((resolve) => {
+    onEnded = () => resolve('input ended');
     service.once('ended', onEnded);
-    if (signal?.aborted) done('abort');
-    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  const cancel = () => {
+    stop.dispose();
+    service.off('ended', onEnded);
+  };
+  const stopped = Promise.race([stop.stopped, ended]).then((why) => {
+    cancel();
+    return why;
   });
   return { stopped, cancel };
 }

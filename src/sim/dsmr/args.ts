@@ -30,7 +30,7 @@ export, tariffs and gas, as telegrams of the chosen generation.
   -h, --help         this text
 `;
 
-export class UsageError extends Error {}
+import { UsageError } from '../../cli/usage-error.js';
 
 export interface SimDsmrArgs {
   version: DsmrVersion;

@@ -1,9 +1,11 @@
+import { untilStopped } from '../../cli/until-stopped.js';
 /**
  * `wattbridge sim dsmr`: wiring only. The meter (model.ts), the wire format
  * (source.ts) and the outputs (tcp.ts, pty.ts, sink.ts) live elsewhere.
  */
 import type { CliIo } from '../../cli/io.js';
-import { parseSimDsmrArgs, SIM_DSMR_USAGE, UsageError, type SimDsmrArgs } from './args.js';
+import { UsageError } from '../../cli/usage-error.js';
+import { parseSimDsmrArgs, SIM_DSMR_USAGE, type SimDsmrArgs } from './args.js';
 import { DlmsEncryptor } from './encrypt.js';
 import { MeterModel } from './model.js';
 import { openSerialPty } from './pty.js';
@@ -21,30 +23,6 @@ export interface SimDsmrOptions {
 
 /** Frame counters start from the seconds since 2020, so a restarted meter does not reuse IVs under its key. */
 const COUNTER_EPOCH_MS = Date.UTC(2020, 0, 1);
-
-/** Resolves on SIGINT, SIGTERM or the abort signal, whichever comes first. */
-function untilStopped(signal: AbortSignal | undefined): {
-  stopped: Promise<void>;
-  dispose(): void;
-} {
-  let dispose = (): void => {};
-  const stopped = new Promise<void>((resolve) => {
-    const done = (): void => {
-      dispose();
-      resolve();
-    };
-    dispose = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (signal?.aborted) done();
-    else signal?.addEventListener('abort', done, { once: true });
-  });
-  return { stopped, dispose };
-}
 
 /** The first failure an output reports while running; it ends the run. */
 function firstFailure(): {

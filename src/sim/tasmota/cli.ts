@@ -1,3 +1,5 @@
+import { UsageError } from '../../cli/usage-error.js';
+import { untilStopped } from '../../cli/until-stopped.js';
 import { parseArgs } from 'node:util';
 import { startTasmotaFleet } from './fleet.js';
 import type { TasmotaFaults } from './types.js';
@@ -29,8 +31,6 @@ Run simulated Tasmota smart plugs against an MQTT broker until Ctrl-C.
 
 /** How late a `reply-late` plug answers. */
 const REPLY_LATE_MS = 3000;
-
-class UsageError extends Error {}
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -115,21 +115,6 @@ function parse(argv: string[]): SimArgs {
   };
 }
 
-function untilStopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (signal?.aborted) done();
-    else signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** `wattbridge sim tasmota ...` — `argv` holds the arguments after `sim tasmota`. */
 export async function simTasmotaCommand(
   argv: string[],
@@ -168,7 +153,7 @@ export async function simTasmotaCommand(
   io.stderr.write(
     `${fleet.plugs.length} simulated Tasmota plug(s) on ${args.mqttUrl}; Ctrl-C to stop\n`,
   );
-  await untilStopped(options.signal);
+  await untilStopped(options.signal).stopped;
   await fleet.stop();
   io.stderr.write('stopped\n');
   return 0;
