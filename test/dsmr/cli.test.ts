@@ -1,11 +1,10 @@
-import { createCipheriv } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dsmrParseCommand } from '../../src/cli/dsmr-parse.js';
-import { fixture, fixturePath } from './fixtures.js';
+import { encryptFrame, fixture, fixturePath } from './fixtures.js';
 
 interface Run {
   code: number;
@@ -36,29 +35,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A Smarty-style encrypted frame of a telegram with a good CRC. */
 function encryptedGoodTelegram(): string {
-  const key = Buffer.from(SMARTY_KEY, 'hex');
-  const title = Buffer.from('5341476770000001', 'hex');
-  const fc = Buffer.from('00000005', 'hex');
-  const cipher = createCipheriv('aes-128-gcm', key, Buffer.concat([title, fc]), {
-    authTagLength: 12,
+  const frame = encryptFrame(fixture('dsmr-reader-5l-luxembourg-smarty.txt'), {
+    key: Buffer.from(SMARTY_KEY, 'hex'),
+    aad: Buffer.from(SMARTY_AAD, 'hex'),
+    frameCounter: 5,
   });
-  cipher.setAAD(Buffer.from(SMARTY_AAD, 'hex'));
-  const ct = Buffer.concat([
-    cipher.update(fixture('dsmr-reader-5l-luxembourg-smarty.txt')),
-    cipher.final(),
-  ]);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(ct.length + 17);
-  const frame = Buffer.concat([
-    Buffer.of(0xdb, 8),
-    title,
-    Buffer.of(0x82),
-    len,
-    Buffer.of(0x30),
-    fc,
-    ct,
-    cipher.getAuthTag(),
-  ]);
   const file = path.join(tmp, 'smarty-good.bin');
   writeFileSync(file, Buffer.concat([frame, frame]));
   return file;

@@ -1,4 +1,3 @@
-import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,7 +8,7 @@ import {
   DsmrDecryptError,
   HexTextDecoder,
 } from '../../src/dsmr/index.js';
-import { fixture, fixturePath, prng } from './fixtures.js';
+import { fixture, fixturePath, prng, encryptFrame as encryptSmarty } from './fixtures.js';
 
 interface FrameInfo {
   key_hex: string;
@@ -32,28 +31,13 @@ const S2M_FRAME = Buffer.from(
   'hex',
 );
 
-/** A frame as a real meter builds it (DB 08 title 82 LLLL 30 FC ciphertext tag), for round trips. */
 function encryptFrame(plain: Buffer, key: Buffer, frameCounter: number): Buffer {
-  const title = Buffer.from('SAGgp\x01\xbdT', 'latin1');
-  const fc = Buffer.alloc(4);
-  fc.writeUInt32BE(frameCounter);
-  const cipher = createCipheriv('aes-128-gcm', key, Buffer.concat([title, fc]), {
-    authTagLength: 12,
+  return encryptSmarty(plain, {
+    key,
+    aad: SMARTY_AAD,
+    frameCounter,
+    title: Buffer.from('SAGgp\x01\xbdT', 'latin1'),
   });
-  cipher.setAAD(SMARTY_AAD);
-  const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(1 + 4 + ct.length + 12);
-  return Buffer.concat([
-    Buffer.of(0xdb, 0x08),
-    title,
-    Buffer.of(0x82),
-    len,
-    Buffer.of(0x30),
-    fc,
-    ct,
-    cipher.getAuthTag(),
-  ]);
 }
 
 describe('DLMS decryption', () => {

@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 /**
  * Access to the shared DSMR fixtures (../shared/fixtures/dsmr beside the
  * repository, as CI clones it) and a seeded PRNG for the stream tests.
@@ -101,4 +102,35 @@ export function countObjectLines(bytes: Buffer): number {
   const text = bytes.toString('latin1');
   const body = text.slice(text.indexOf('/'), text.lastIndexOf('!'));
   return body.split(/\r?\n/).filter((l) => /^\d[\d.:*-]*\(/.test(l)).length;
+}
+
+/**
+ * An encrypted frame as a Luxembourg or Austrian meter sends it
+ * (DB 08 <system title> 82 LLLL 30 <frame counter> <ciphertext> <12-byte tag}),
+ * built independently of the code under test so round trips prove something.
+ */
+export function encryptFrame(
+  plain: Buffer,
+  opts: { key: Buffer; aad: Buffer; frameCounter: number; title?: Buffer },
+): Buffer {
+  const title = opts.title ?? Buffer.from('5341476770000001', 'hex');
+  const fc = Buffer.alloc(4);
+  fc.writeUInt32BE(opts.frameCounter);
+  const cipher = createCipheriv('aes-128-gcm', opts.key, Buffer.concat([title, fc]), {
+    authTagLength: 12,
+  });
+  cipher.setAAD(opts.aad);
+  const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(1 + 4 + ct.length + 12);
+  return Buffer.concat([
+    Buffer.of(0xdb, 0x08),
+    title,
+    Buffer.of(0x82),
+    len,
+    Buffer.of(0x30),
+    fc,
+    ct,
+    cipher.getAuthTag(),
+  ]);
 }

@@ -3,7 +3,6 @@
  * clients that record what they receive, a log that keeps its entries, and
  * the telegrams the fixtures should come out as.
  */
-import { createCipheriv } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -23,7 +22,7 @@ import {
   type P1Telegram,
 } from '../../../src/dsmr/io/index.js';
 import { eventually } from '../../helpers/hub.js';
-import { fixture, prng } from '../fixtures.js';
+import { encryptFrame as encryptWith, fixture, prng } from '../fixtures.js';
 
 /** Good telegrams of several kinds: DSMR 4.2 and 5, Belgian, CRC-less DSMR 2.2. */
 export const TELEGRAMS = [
@@ -293,26 +292,7 @@ export function captureLog(): CapturedLog {
 export const SMARTY_KEY = Buffer.from('D491470F47126332B07D1923B3504188', 'hex');
 const SMARTY_AAD = Buffer.from('3000112233445566778899AABBCCDDEEFF', 'hex');
 
-/** An encrypted frame as a Luxembourg/Austrian meter sends it: DB 08 title 82 LLLL 30 FC ct tag. */
+/** An encrypted frame under the Smarty test key. */
 export function encryptFrame(plain: Buffer, frameCounter: number): Buffer {
-  const title = Buffer.from('5341476770000001', 'hex');
-  const fc = Buffer.alloc(4);
-  fc.writeUInt32BE(frameCounter);
-  const cipher = createCipheriv('aes-128-gcm', SMARTY_KEY, Buffer.concat([title, fc]), {
-    authTagLength: 12,
-  });
-  cipher.setAAD(SMARTY_AAD);
-  const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(1 + 4 + ct.length + 12);
-  return Buffer.concat([
-    Buffer.of(0xdb, 0x08),
-    title,
-    Buffer.of(0x82),
-    len,
-    Buffer.of(0x30),
-    fc,
-    ct,
-    cipher.getAuthTag(),
-  ]);
+  return encryptWith(plain, { key: SMARTY_KEY, aad: SMARTY_AAD, frameCounter });
 }
