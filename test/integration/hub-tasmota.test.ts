@@ -43,15 +43,8 @@ describe.each(brokers)('hub with Tasmota plugs via $name', ({ flags }) => {
     await Promise.all(done.map((p) => p.stop().catch(() => {})));
     // Leave a shared broker as we found it: clear what the plugs retained.
     const c = await mqtt.connectAsync(url);
-    for (const p of done) {
-      const mac = p.mac.replace(/:/g, '').toUpperCase();
-      for (const t of [
-        `tele/${p.topic}/LWT`,
-        `tasmota/discovery/${mac}/config`,
-        `tasmota/discovery/${mac}/sensors`,
-      ])
-        await c.publishAsync(t, '', { retain: true });
-    }
+    for (const t of done.flatMap((p) => p.retainedTopics()))
+      await c.publishAsync(t, '', { retain: true });
     await c.endAsync();
   });
 
@@ -195,7 +188,8 @@ describe.each(brokers)('hub with Tasmota plugs via $name', ({ flags }) => {
       await client.publishAsync(
         `tele/${topic}/SENSOR`,
         JSON.stringify({
-          Time: `2026-11-22T12:00:${String(i).padStart(2, '0')}`,
+          // With its offset (SetOption52): a zone-less Time is local and stamped on receipt.
+          Time: `2026-11-22T12:00:${String(i).padStart(2, '0')}+00:00`,
           ENERGY: { Total: 1 + i / 1000, Power: 100 + i },
         }),
       );

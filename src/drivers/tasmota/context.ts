@@ -6,10 +6,12 @@ import type { DeviceEvent, DeviceInfo } from '../../core/events.js';
  * its methods build events with one fixed shape per kind, so the code that
  * consumes them stays monomorphic.
  *
- * Field-level problems (a reading that is not a finite number, a relay state
- * that is not a state word) are collected with {@link reject}: the message
- * still yields its good fields. A message whose every fact was rejected
- * throws a {@link DecodeError} naming them (see {@link finish}).
+ * Field-level problems (a reading that is not a finite number or not
+ * physically possible, a relay state that is not a state word) are collected
+ * with {@link reject}: the message still yields its good fields plus one
+ * `rejected` event naming the bad ones, so that the hub counts them. A
+ * message whose every fact was rejected throws a {@link DecodeError} naming
+ * them instead (see {@link finish}).
  */
 export class DecodeContext {
   readonly events: DeviceEvent[] = [];
@@ -85,11 +87,22 @@ export class DecodeContext {
   }
 
   /**
-   * The events, or a DecodeError if fields were rejected and nothing else
-   * was learned from the message.
+   * The events. When fields were rejected: a DecodeError if nothing else was
+   * learned from the message, else the good events plus one `rejected`
+   * event listing the bad fields (`<topic>: <field>: <why>; …`).
    */
   finish(): DeviceEvent[] {
-    if (this.rejected !== undefined && this.facts === 0) this.fail(this.rejected.join('; '));
+    const rejected = this.rejected;
+    if (rejected !== undefined) {
+      if (this.facts === 0) this.fail(rejected.join('; '));
+      this.events.push({
+        protocol: 'tasmota',
+        nativeId: this.nativeId,
+        kind: 'rejected',
+        reason: `${this.topic}: ${rejected.join('; ')}`,
+        ts: this.now,
+      });
+    }
     return this.events;
   }
 }

@@ -39,7 +39,7 @@ export function decodeJson(
       decodeStatus(ctx, obj, memos);
       break;
     case 'INFO':
-      decodeInfo(ctx, obj);
+      decodeInfo(ctx, obj, memos);
       break;
   }
   return ctx.finish();

@@ -2,19 +2,22 @@
  * What a device tells about itself: `stat/<t>/STATUS<n>` replies (to our
  * poll and to discovery-less setups) and the `tele/<t>/INFO1..2` it
  * publishes after boot. Yields `info` events, plus readings and relay
- * states where a STATUS carries them.
+ * states where a STATUS carries them. Also learns the device's fallback
+ * topic id (`<MqttClient>_fb`) from its MAC, MqttClient or FallbackTopic.
  */
 import type { DeviceInfo } from '../../core/events.js';
 import { isObject, optionalString, show, typeName, type DecodeContext } from './context.js';
 import type { DeviceMemos } from './device-memo.js';
 import { decodePowers } from './decode-power.js';
-import { macDisplay, macHex } from './discovery.js';
+import { defaultFallbackId, macDisplay, macHex } from './discovery.js';
 import { decodeEnergy, messageTime } from './sensor.js';
+import { isPlainTopicText } from './topics.js';
 
 /**
  * `stat/<t>/STATUS<n>`: Status (0: DeviceName), StatusFWR (2: Version),
- * StatusNET (5: Hostname, IPAddress, Mac), StatusSNS (8 and 10: sensors),
- * StatusSTS (11: like tele STATE). STATUS0 carries them all at once.
+ * StatusNET (5: Hostname, IPAddress, Mac), StatusMQT (6: MqttClient),
+ * StatusSNS (8 and 10: sensors), StatusSTS (11: like tele STATE). STATUS0
+ * carries them all at once.
  */
 export function decodeStatus(
   ctx: DecodeContext,
@@ -59,12 +62,23 @@ export function decodeStatus(
     }
     if (hostname !== undefined) info.hostname = hostname;
     if (ip !== undefined) info.ip = ip;
-    if (hex !== undefined) info.mac = macDisplay(hex);
+    if (hex !== undefined) {
+      info.mac = macDisplay(hex);
+      memos.learnFallback(defaultFallbackId(hex), ctx.nativeId);
+    }
     any ||= hostname !== undefined || ip !== undefined || hex !== undefined;
   } else if (net !== undefined) {
     ctx.reject(`StatusNET: expected an object, got ${typeName(net)}`);
   }
   if (any) ctx.info(info);
+
+  const mqt = obj.StatusMQT;
+  if (isObject(mqt)) {
+    const client = optionalString(ctx, 'StatusMQT.MqttClient', mqt.MqttClient);
+    if (client !== undefined) memos.learnFallback(`${client}_fb`, ctx.nativeId);
+  } else if (mqt !== undefined) {
+    ctx.reject(`StatusMQT: expected an object, got ${typeName(mqt)}`);
+  }
 
   const sns = obj.StatusSNS;
   if (isObject(sns)) {
@@ -82,11 +96,19 @@ export function decodeStatus(
 }
 
 /**
- * `tele/<t>/INFO1` (Module, Version) and `INFO2` (Hostname, IPAddress),
- * published once after boot; wrapped in `Info1`/`Info2` since v9, flat before.
+ * `tele/<t>/INFO1` (Module, Version, FallbackTopic) and `INFO2` (Hostname,
+ * IPAddress), published once after boot; wrapped in `Info1`/`Info2` since
+ * v9, flat before.
  */
-export function decodeInfo(ctx: DecodeContext, obj: Record<string, unknown>): void {
+export function decodeInfo(
+  ctx: DecodeContext,
+  obj: Record<string, unknown>,
+  memos: DeviceMemos,
+): void {
   const inner = isObject(obj.Info1) ? obj.Info1 : isObject(obj.Info2) ? obj.Info2 : obj;
+  const fallback = optionalString(ctx, 'FallbackTopic', inner.FallbackTopic);
+  const fallbackId = fallback === undefined ? undefined : fallbackTopicId(fallback);
+  if (fallbackId !== undefined) memos.learnFallback(fallbackId, ctx.nativeId);
   const info: DeviceInfo = {};
   // Module is a name since v6; older builds sent the module number: not a name.
   if (typeof inner.Module === 'string' && inner.Module) info.module = inner.Module;
@@ -97,4 +119,14 @@ export function decodeInfo(ctx: DecodeContext, obj: Record<string, unknown>): vo
   const ip = optionalString(ctx, 'IPAddress', inner.IPAddress);
   if (ip !== undefined) info.ip = ip;
   if (Object.keys(info).length > 0) ctx.info(info);
+}
+
+/**
+ * The id level of an INFO1 `FallbackTopic` (`cmnd/DVES_043A71_fb/`):
+ * `DVES_043A71_fb`. Undefined for any other form (old builds had no `_fb`).
+ */
+function fallbackTopicId(topic: string): string | undefined {
+  const end = topic.endsWith('/') ? topic.length - 1 : topic.length;
+  const id = topic.slice(topic.lastIndexOf('/', end - 1) + 1, end);
+  return id.length > 3 && id.endsWith('_fb') && isPlainTopicText(id) ? id : undefined;
 }

@@ -1,9 +1,11 @@
 /**
  * What the Tasmota driver learns from devices and must remember between
  * messages: relay counts, custom state texts, countdowns it armed, learned
- * topic bases. Kept per driver instance (the driver is a pure codec apart
- * from this), never at module level, so two drivers never share knowledge.
+ * topic bases, fallback topic ids. Kept per driver instance (the driver is a
+ * pure codec apart from this), never at module level, so two drivers never
+ * share knowledge.
  */
+import { defaultFallbackId, isDefaultFallbackId } from './discovery.js';
 
 /** What the driver remembers about one device. */
 export class DeviceMemo {
@@ -24,10 +26,14 @@ export class DeviceMemo {
   pulseArmed = 0;
 }
 
-/** The memos of one driver by Tasmota Topic (nativeId), and which Topic each MAC has. */
+/**
+ * The memos of one driver by Tasmota Topic (nativeId), which Topic each MAC
+ * has, and which Topic each fallback topic id (`<MqttClient>_fb`) stands for.
+ */
 export class DeviceMemos {
   private readonly byId = new Map<string, DeviceMemo>();
   private readonly byMac = new Map<string, string>();
+  private readonly byFallback = new Map<string, string>();
 
   /** The memo of `id`, if anything was learned about it. */
   get(id: string): DeviceMemo | undefined {
@@ -56,6 +62,26 @@ export class DeviceMemos {
   claimMac(macHex: string, id: string): string | undefined {
     const previous = this.byMac.get(macHex);
     this.byMac.set(macHex, id);
-    return previous !== undefined && previous !== id ? previous : undefined;
+    this.byFallback.set(defaultFallbackId(macHex), id);
+    if (previous === undefined || previous === id) return undefined;
+    // Fallback ids learned under the old name (a custom MqttClient) follow the device.
+    for (const [fb, owner] of this.byFallback) if (owner === previous) this.byFallback.set(fb, id);
+    return previous;
+  }
+
+  /**
+   * Records that replies on the fallback topic id `fallbackId`
+   * (`stat/<fallbackId>/…`) are from device `id`. Learned from a MAC
+   * (STATUS5), INFO1 `FallbackTopic` or STATUS6 `MqttClient`.
+   */
+  learnFallback(fallbackId: string, id: string): void {
+    if (fallbackId !== id) this.byFallback.set(fallbackId, id);
+  }
+
+  /** The Topic of the device whose fallback topic id is `fallbackId`, if known. */
+  fallbackOwner(fallbackId: string): string | undefined {
+    const owner = this.byFallback.get(fallbackId);
+    if (owner !== undefined || !isDefaultFallbackId(fallbackId)) return owner;
+    return this.byFallback.get(`DVES_${fallbackId.slice(5, 11).toUpperCase()}_fb`);
   }
 }

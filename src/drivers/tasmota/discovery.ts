@@ -4,7 +4,8 @@
  * `t` Topic, `ft` FullTopic, `tp` [cmnd, stat, tele] prefixes, `hn`
  * hostname, `mac`, `ip`, `dn` DeviceName, `fn` FriendlyNames, `md` module,
  * `sw` firmware, `rl` relay types (1 = relay), `state` [OFF, ON, TOGGLE,
- * HOLD] texts, `onln`/`ofln` LWT texts.
+ * HOLD] texts, `onln`/`ofln` LWT texts. Also the MAC forms the other
+ * decoders share, and the default fallback topic id derived from a MAC.
  */
 import type { DeviceInfo } from '../../core/events.js';
 import { optionalString, typeName, type DecodeContext } from './context.js';
@@ -35,16 +36,38 @@ export function macHex(s: string): string | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 58 || c === 45) continue; // : -
-    const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-    if (!hex) return undefined;
+    if (!isHexDigit(c)) return undefined;
     out += s[i];
   }
   return out.length === 12 ? out.toUpperCase() : undefined;
 }
 
+/** A char code of `0-9`, `A-F` or `a-f`. */
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
 /** The canonical MAC form the driver reports: `C4:4F:33:7F:0B:7A`. */
 export function macDisplay(hex12: string): string {
   return hex12.replace(/(..)(?!$)/g, '$1:');
+}
+
+/**
+ * The fallback topic id of a device whose MqttClient is Tasmota's default
+ * `DVES_%06X` (the last 6 hex digits of its MAC): `DVES_043A71_fb`.
+ */
+export function defaultFallbackId(macHex: string): string {
+  return `DVES_${macHex.slice(6)}_fb`;
+}
+
+/**
+ * `DVES_<6 hex>_fb`: the fallback id of a device with the default MqttClient.
+ * The firmware writes the hex digits upper-case; lower-case is accepted too.
+ */
+export function isDefaultFallbackId(id: string): boolean {
+  if (id.length !== 14 || !id.startsWith('DVES_') || !id.endsWith('_fb')) return false;
+  for (let i = 5; i < 11; i++) if (!isHexDigit(id.charCodeAt(i))) return false;
+  return true;
 }
 
 /**

@@ -14,8 +14,22 @@
  * - Every device message yields one `seen` event, except an `Offline` LWT
  *   (the broker speaks for a device that is gone) and discovery configs
  *   (retained: they outlive the device).
- * - Fields that are wrong are rejected one by one; a message with nothing
+ * - Fields that are wrong (wrong type, not finite, physically impossible such
+ *   as a negative voltage) are rejected one by one: the good ones are kept
+ *   and one `rejected` event lists the bad ones; a message with nothing
  *   usable left throws DecodeError listing them (DecodeContext, context.ts).
+ * - Timestamps: a device's `Time` is local time without a zone unless
+ *   SetOption52, so readings and states carry the receive time (`now`)
+ *   unless the message has an `Epoch` or a `Time` with `Z`/an offset that
+ *   is plausible (sensor.ts, messageTime).
+ * - Replies to a command sent on the fallback topic come on
+ *   `stat/<MqttClient>_fb/…` (research §1.1). Such an id is mapped to the
+ *   device it belongs to: `DVES_<last 6 MAC hex digits>_fb` once the MAC is
+ *   known (discovery, STATUS5), any `<client>_fb` once INFO1
+ *   `FallbackTopic` or STATUS6 `MqttClient` named it. An unknown
+ *   `DVES_xxxxxx_fb` is ignored, never taken for a new device; an unknown
+ *   custom `<client>_fb` cannot be told from a Topic ending in `_fb` and is
+ *   read as one.
  */
 import type { Command, OutboundMessage, PowerState } from '../../core/commands.js';
 import { DecodeError, type Driver } from '../../core/driver.js';
@@ -24,6 +38,7 @@ import type { DeviceEvent, NativeRef } from '../../core/events.js';
 import { decodeJson, type JsonMessage } from './decode-json.js';
 import { decodeLwt, decodePlainPower } from './decode-power.js';
 import { DeviceMemos } from './device-memo.js';
+import { isDefaultFallbackId } from './discovery.js';
 import { encodeGroupPower } from './encode.js';
 import { encodeCommand } from './encode-command.js';
 import { TopicLayouts } from './layouts.js';
@@ -124,7 +139,18 @@ export class TasmotaDriver implements Driver {
     const b = topic.indexOf('/', a + 1);
     if (b <= a + 1 || b === topic.length - 1 || topic.indexOf('/', b + 1) !== -1) return [];
     if (payload.length === 0) return [];
-    return this.decodeMessage(topic, b + 1, topic.slice(a + 1, b), payload, now);
+    let nativeId = topic.slice(a + 1, b);
+    if (
+      topic.charCodeAt(b - 1) === 98 && // b
+      topic.charCodeAt(b - 2) === 102 && // f
+      topic.charCodeAt(b - 3) === 95 // _
+    ) {
+      // `stat/<MqttClient>_fb/…`: the reply to a command on the fallback topic.
+      const owner = this.memos.fallbackOwner(nativeId);
+      if (owner !== undefined) nativeId = owner;
+      else if (isDefaultFallbackId(nativeId)) return [];
+    }
+    return this.decodeMessage(topic, b + 1, nativeId, payload, now);
   }
 
   /**

@@ -1,8 +1,15 @@
 /**
  * Tasmota telemetry: the `ENERGY` object (tele SENSOR, STATUS8/STATUS10
  * `StatusSNS`) and the message `Time`.
+ *
+ * Timestamps: Tasmota's `Time` is local time without a zone unless the
+ * device has SetOption52 (research/tasmota-ha-z2m.md §1.5). Read as UTC it
+ * would be hours off, and at the autumn DST change one hour of readings
+ * would overwrite another. So a reading is stamped with the hub's receive
+ * time unless the message carries an unambiguous time: an `Epoch` (`Time 2`),
+ * a numeric `Time` (`Time 3/4`), or a `Time` string with `Z` or an offset.
  */
-import { isObject, typeName, type DecodeContext } from './context.js';
+import { isObject, show, typeName, type DecodeContext } from './context.js';
 
 /** 2016-01-01T00:00:00Z: device clocks before this were never set (no NTP). */
 export const MIN_VALID_TIME = 1_451_606_400_000;
@@ -11,11 +18,12 @@ export const MAX_CLOCK_AHEAD_MS = 86_400_000;
 
 /**
  * Epoch milliseconds of a Tasmota `Time` string: `YYYY-MM-DDTHH:MM:SS`
- * with optional fraction and optional `Z` / `±HH:MM` / `±HHMM`. Without a
- * zone it is read as UTC (Tasmota reports local time unless SetOption52).
+ * with optional fraction and optional `Z` / `±HH:MM` / `±HHMM` / `±HH`.
+ * Without a zone the text is the device's local time, which says nothing
+ * about the instant: NaN when `zoneRequired`, else it is read as UTC.
  * NaN if the text is not such a time.
  */
-export function parseTasmotaTime(s: string): number {
+export function parseTasmotaTime(s: string, zoneRequired = false): number {
   const n = s.length;
   if (n < 19) return NaN;
   const sep = s.charCodeAt(10);
@@ -66,7 +74,9 @@ export function parseTasmotaTime(s: string): number {
     ms = Math.floor(ms);
   }
   let offsetMin = 0;
-  if (i < n) {
+  if (i === n) {
+    if (zoneRequired) return NaN;
+  } else {
     const c = s.charCodeAt(i);
     if (c === 90 && i === n - 1) {
       // Z
@@ -118,8 +128,11 @@ function epochMs(v: number): number {
 
 /**
  * The time a telemetry object speaks for: its `Epoch` key if present and
- * plausible, else its `Time` if plausible, else `now`. Plausible: on or after
- * 2016 (an unsynchronised plug reports 1970) and not more than a day ahead.
+ * plausible, else its `Time` if it names an instant (epoch seconds, or a
+ * string with `Z` or an offset) and is plausible, else `now`, the receive
+ * time. A zone-less `Time` (Tasmota's default: local time) is never used.
+ * Plausible: on or after 2016 (an unsynchronised plug reports 1970) and not
+ * more than a day ahead.
  */
 export function messageTime(obj: Record<string, unknown>, now: number): number {
   const epoch = obj.Epoch;
@@ -129,7 +142,7 @@ export function messageTime(obj: Record<string, unknown>, now: number): number {
   }
   const time = obj.Time;
   let ms: number;
-  if (typeof time === 'string') ms = parseTasmotaTime(time);
+  if (typeof time === 'string') ms = parseTasmotaTime(time, true);
   else if (typeof time === 'number') ms = epochMs(time);
   else return now;
   return ms >= MIN_VALID_TIME && ms <= now + MAX_CLOCK_AHEAD_MS ? ms : now;
@@ -149,78 +162,122 @@ interface EnergyField {
   readonly kwh: boolean;
   /** Per-phase values add up, so their sum is reported as `<metric>` too. */
   readonly additive: boolean;
+  /** The physically possible range (in the unit that leaves); finite bounds. */
+  readonly min: number;
+  readonly max: number;
+  /** The range as told in a rejection. */
+  readonly range: string;
 }
 
-function energyField(key: string, metric: string, kwh: boolean, additive: boolean): EnergyField {
-  return Object.freeze({ key, metric, kwh, additive });
+/** Any finite number: `v >= ANY.min && v <= ANY.max` is false for ±Infinity and NaN. */
+const ANY = { min: -Number.MAX_VALUE, max: Number.MAX_VALUE, range: 'finite' };
+const NON_NEGATIVE = { min: 0, max: Number.MAX_VALUE, range: '0 or more' };
+
+function energyField(
+  key: string,
+  metric: string,
+  kwh: boolean,
+  additive: boolean,
+  bounds: { min: number; max: number; range: string },
+): EnergyField {
+  return Object.freeze({ key, metric, kwh, additive, ...bounds });
 }
 
-/** The ENERGY keys read. Units: Total, Today and Yesterday are kWh; Period is already Wh. */
+/**
+ * The ENERGY keys read. Units: Total, Today and Yesterday are kWh; Period is
+ * already Wh. The powers and Period need only be finite: Power is negative
+ * for export on bidirectional meters, ReactivePower for capacitive loads.
+ * Counters, voltage and current cannot be negative.
+ */
 const FIELDS = Object.freeze({
-  Total: energyField('Total', 'energy_total', true, true),
-  Yesterday: energyField('Yesterday', 'energy_yesterday', true, true),
-  Today: energyField('Today', 'energy_today', true, true),
-  Period: energyField('Period', 'energy_period', false, true),
-  Power: energyField('Power', 'power', false, true),
-  ApparentPower: energyField('ApparentPower', 'apparent_power', false, true),
-  ReactivePower: energyField('ReactivePower', 'reactive_power', false, true),
-  Factor: energyField('Factor', 'power_factor', false, false),
-  Voltage: energyField('Voltage', 'voltage', false, false),
-  Current: energyField('Current', 'current', false, true),
-  Frequency: energyField('Frequency', 'frequency', false, false),
+  Total: energyField('Total', 'energy_total', true, true, NON_NEGATIVE),
+  Yesterday: energyField('Yesterday', 'energy_yesterday', true, true, NON_NEGATIVE),
+  Today: energyField('Today', 'energy_today', true, true, NON_NEGATIVE),
+  Period: energyField('Period', 'energy_period', false, true, ANY),
+  Power: energyField('Power', 'power', false, true, ANY),
+  ApparentPower: energyField('ApparentPower', 'apparent_power', false, true, ANY),
+  ReactivePower: energyField('ReactivePower', 'reactive_power', false, true, ANY),
+  Factor: energyField('Factor', 'power_factor', false, false, { min: -1, max: 1, range: '-1..1' }),
+  Voltage: energyField('Voltage', 'voltage', false, false, NON_NEGATIVE),
+  Current: energyField('Current', 'current', false, true, NON_NEGATIVE),
+  Frequency: energyField('Frequency', 'frequency', false, false, {
+    min: 0,
+    max: 1000,
+    range: '0..1000',
+  }),
 });
+
+/** `v` (already in the unit that leaves) is a possible value of `f`; false for NaN and ±Infinity. */
+function inRange(v: number, f: EnergyField): boolean {
+  return v >= f.min && v <= f.max;
+}
+
+/** Why a number read for `f` (shown as it arrived) was rejected. */
+function rangeProblem(label: string, raw: number, f: EnergyField): string {
+  return Number.isFinite(raw)
+    ? `${label}: out of range (${f.range}): ${show(raw)}`
+    : `${label}: not a finite number (${typeName(raw)})`;
+}
 
 /**
  * One ENERGY field. A number becomes one reading; an array (multi-phase
  * meters) becomes `<metric>_l1..n` plus, for additive quantities, their sum
- * as `<metric>`. Values that are not finite numbers are rejected one by one.
- * Kept small (the common case: one number) so that it inlines.
+ * as `<metric>`. Values that are not numbers, or not possible for the field
+ * (a negative voltage, a power factor of 3, Infinity), are rejected one by
+ * one. Kept small (the common case: one good number) so that it inlines.
  */
 function field(ctx: DecodeContext, value: unknown, f: EnergyField, ts: number): void {
   if (typeof value === 'number') {
     const v = f.kwh ? kwhToWh(value) : value;
-    if (Number.isFinite(v)) ctx.reading(f.metric, v, ts);
-    else ctx.reject(`ENERGY.${f.key}: not a finite number (${typeName(value)})`);
+    if (inRange(v, f)) ctx.reading(f.metric, v, ts);
+    else ctx.reject(rangeProblem(`ENERGY.${f.key}`, value, f));
   } else if (value !== undefined) {
     phasesField(ctx, value, f, ts);
   }
 }
 
-/** One element of a per-phase array in the field's unit; NaN when it is not a number. */
-function phaseValue(el: unknown, kwh: boolean): number {
-  return typeof el === 'number' ? (kwh ? kwhToWh(el) : el) : NaN;
+/**
+ * One element of a per-phase array as a value that leaves, or NaN after
+ * rejecting it under `ENERGY.<key>[i]`.
+ */
+function phaseValue(ctx: DecodeContext, el: unknown, f: EnergyField, i: number): number {
+  if (typeof el === 'number') {
+    const v = f.kwh ? kwhToWh(el) : el;
+    if (inRange(v, f)) return v;
+    ctx.reject(rangeProblem(`ENERGY.${f.key}[${i}]`, el, f));
+  } else {
+    ctx.reject(`ENERGY.${f.key}[${i}]: expected a number, got ${show(el)}`);
+  }
+  return NaN;
 }
 
 /** A field that is not a plain number: a per-phase array, or rejected. */
 function phasesField(ctx: DecodeContext, value: unknown, f: EnergyField, ts: number): void {
   if (!Array.isArray(value)) {
-    ctx.reject(`ENERGY.${f.key}: expected a number, got ${typeName(value)}`);
+    ctx.reject(`ENERGY.${f.key}: expected a number, got ${show(value)}`);
     return;
   }
   if (value.length === 1) {
     // A one-phase "array" is just the value.
-    const el: unknown = value[0];
-    const v = phaseValue(el, f.kwh);
-    if (Number.isFinite(v)) ctx.reading(f.metric, v, ts);
-    else ctx.reject(`ENERGY.${f.key}[0]: not a finite number (${typeName(el)})`);
+    const v = phaseValue(ctx, value[0], f, 0);
+    if (!Number.isNaN(v)) ctx.reading(f.metric, v, ts);
     return;
   }
   let sum = 0;
   let complete = value.length > 0;
   for (let i = 0; i < value.length; i++) {
-    const el: unknown = value[i];
-    const v = phaseValue(el, f.kwh);
-    if (Number.isFinite(v)) {
+    const v = phaseValue(ctx, value[i], f, i);
+    if (Number.isNaN(v)) {
+      complete = false;
+    } else {
       ctx.reading(`${f.metric}_l${i + 1}`, v, ts);
       sum += v;
-    } else {
-      complete = false;
-      ctx.reject(`ENERGY.${f.key}[${i}]: not a finite number (${typeName(el)})`);
     }
   }
   if (f.additive && complete) {
     // Round away binary-fraction noise (298.1 + 7.2 is 305.30000000000007).
-    ctx.reading(f.metric, Math.round(sum * 1e6) / 1e6, ts);
+    const total = Math.round(sum * 1e6) / 1e6;
+    if (Number.isFinite(total)) ctx.reading(f.metric, total, ts);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/core/driver.js';
 import { TasmotaDriver } from '../../../src/drivers/tasmota/driver.js';
-import { driver, NOW, ofKind, reading, seen, state } from './helpers.js';
+import { driver, NOW, ofKind, reading, rejected, seen, state } from './helpers.js';
 
 describe('TasmotaDriver basics', () => {
   it('is the tasmota protocol and listens on the default topics', () => {
@@ -103,6 +103,7 @@ describe('POWER', () => {
     expect(decode('stat/p/RESULT', '{"POWER1":"maybe","POWER2":"ON"}')).toEqual([
       seen('p'),
       state('p', 2, true),
+      rejected('p', 'stat/p/RESULT: POWER1: not a relay state: "maybe"'),
     ]);
   });
 
@@ -346,6 +347,9 @@ describe('STATUS5, STATUS2, STATUS and INFO: device info', () => {
       '{"StatusNET":{"Hostname":42,"IPAddress":"10.0.0.2"}}',
     );
     expect(info(events)).toEqual([{ ip: '10.0.0.2' }]);
+    expect(ofKind(events, 'rejected')).toEqual([
+      rejected('plug', 'stat/plug/STATUS5: StatusNET.Hostname: expected a string, got number'),
+    ]);
     expect(() => decode('stat/plug/STATUS5', '{"StatusNET":{"Hostname":42}}')).toThrow(
       'stat/plug/STATUS5: StatusNET.Hostname: expected a string, got number',
     );

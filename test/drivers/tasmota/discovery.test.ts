@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/core/driver.js';
-import { driver, NOW, ofKind, reading, seen, state } from './helpers.js';
+import { driver, NOW, ofKind, reading, rejected, seen, state } from './helpers.js';
 
 const MAC = 'C44F337F0B7A';
 const TOPIC = `tasmota/discovery/${MAC}/config`;
@@ -95,7 +95,7 @@ describe('discovery with a custom FullTopic', () => {
     expect(ofKind(events, 'subscribe')).toEqual([
       { kind: 'subscribe', filters: ['kitchen/stat/+', 'kitchen/tele/+'] },
     ]);
-    expect(decode('kitchen/tele/STATE', '{"Time":"2024-06-01T11:00:00","POWER":"ON"}')).toEqual([
+    expect(decode('kitchen/tele/STATE', '{"Time":"2024-06-01T11:00:00Z","POWER":"ON"}')).toEqual([
       seen('kitchen'),
       state('kitchen', 1, true, Date.UTC(2024, 5, 1, 11)),
       { protocol: 'tasmota', nativeId: 'kitchen', kind: 'info', info: { relayCount: 1 }, ts: NOW },
@@ -266,6 +266,13 @@ describe('broken discovery configs', () => {
     expect(info).toMatchObject({ name: 'Kitchen Plug', hostname: 'tasmota-7F0B7A-2938' });
     expect(info).not.toHaveProperty('firmware');
     expect(info).not.toHaveProperty('ip');
+    // Counted against the device the config names, though read before its Topic was known.
+    expect(ofKind(events, 'rejected')).toEqual([
+      rejected(
+        'kitchen',
+        `${TOPIC}: sw: expected a string, got number; ip: expected a string, got array`,
+      ),
+    ]);
   });
 
   it('the MAC falls back to the topic when the payload lacks it', () => {

@@ -24,6 +24,11 @@ export function reading(nativeId: string, metric: string, value: number, ts = NO
   return { protocol: 'tasmota', nativeId, kind: 'reading', metric, value, ts };
 }
 
+/** The event a message yields when some of its fields were rejected and the rest kept. */
+export function rejected(nativeId: string, reason: string, ts = NOW): DeviceEvent {
+  return { protocol: 'tasmota', nativeId, kind: 'rejected', reason, ts };
+}
+
 /** Readings as metric → value, to compare a whole message at once. */
 export function readings(events: DeviceEvent[]): Record<string, number> {
   const out: Record<string, number> = {};
