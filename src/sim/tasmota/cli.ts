@@ -2,6 +2,7 @@ import { UsageError } from '../../cli/usage-error.js';
 import { untilStopped } from '../../cli/until-stopped.js';
 import { parseArgs } from 'node:util';
 import { startTasmotaFleet } from './fleet.js';
+import type { TasmotaPlug } from './plug.js';
 import type { TasmotaFaults } from './types.js';
 
 /** What the command writes to; a CliIo fits. */
@@ -10,10 +11,11 @@ export interface SimCliIo {
   stderr: { write(chunk: string): unknown };
 }
 
-/** Test hooks: stop without a process signal, shorter connect timeout. */
+/** Test hooks: stop without a process signal, shorter connect timeout, a non-zero Total at boot. */
 export interface SimCliOptions {
   signal?: AbortSignal;
   connectTimeoutMs?: number;
+  initialEnergyTotalKWh?: number;
 }
 
 export const SIM_TASMOTA_USAGE = `Usage: wattbridge sim tasmota [flags]
@@ -25,12 +27,38 @@ Run simulated Tasmota smart plugs against an MQTT broker until Ctrl-C.
   --tele-period S      TelePeriod in seconds, 10..3600, 0 = off (default 300)
   --topic-prefix NAME  topics NAME_1..NAME_N (default tasmota_<MAC6>)
   --load W,W,...       watts per plug when on, used round-robin
-  --fault F            duplicate | no-ntp | reply-late | never-reply (repeatable)
+  --fault F            make every plug misbehave; repeat for several faults:
+    duplicate          every message is published twice
+    no-ntp             no time sync: Time counts from 1970, timers never fire
+    reply-late         command replies are published 3 s late
+    never-reply        commands are swallowed: nothing changes, nothing is said
+    die[:S]            after S s, dies without a clean disconnect (LWT Offline)
+    counter-reset[:S]  after S s, energy counters drop to 0 (power lost unsaved)
+                       S: 1..604800 seconds, default 60; each strikes once, and
+                       a dead plug stays dead, like one unplugged, until Ctrl-C
   -h, --help           this text
 `;
 
 /** How late a `reply-late` plug answers. */
 const REPLY_LATE_MS = 3000;
+/** Seconds before `die` / `counter-reset` strike when no `:S` is given. */
+const STRIKE_DEFAULT_S = 60;
+/** A week; also well inside setTimeout's 2^31-1 ms. */
+const STRIKE_MAX_S = 604_800;
+
+/** Faults on from the start; they take no value. */
+const STEADY_FAULTS: Record<string, (f: TasmotaFaults) => void> = {
+  duplicate: (f) => (f.duplicate = true),
+  'no-ntp': (f) => (f.noNtp = true),
+  'reply-late': (f) => (f.replyDelayMs = REPLY_LATE_MS),
+  'never-reply': (f) => (f.neverReply = true),
+};
+/** Faults that strike once, `:SECONDS` after the plugs are up. */
+const STRIKE_FAULTS = { die: 'dieAfterS', 'counter-reset': 'counterResetAfterS' } as const;
+const FAULT_NAMES = [
+  ...Object.keys(STEADY_FAULTS),
+  ...Object.keys(STRIKE_FAULTS).map((n) => `${n}[:SECONDS]`),
+];
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -40,16 +68,87 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   return n;
 }
 
-function faultsFrom(names: string[]): TasmotaFaults {
-  const faults: TasmotaFaults = {};
-  for (const name of names) {
-    if (name === 'duplicate') faults.duplicate = true;
-    else if (name === 'no-ntp') faults.noNtp = true;
-    else if (name === 'reply-late') faults.replyDelayMs = REPLY_LATE_MS;
-    else if (name === 'never-reply') faults.neverReply = true;
-    else throw new UsageError(`unknown --fault "${name}"`);
+/** Faults that strike once, some seconds after the plugs are up. */
+interface Strikes {
+  /** Every plug dies uncleanly (the broker publishes its LWT) and stays dead. */
+  dieAfterS?: number;
+  /** Every plug's energy counters fall to 0. */
+  counterResetAfterS?: number;
+}
+
+interface Faults {
+  plug: TasmotaFaults;
+  strikes: Strikes;
+}
+
+/** `SECONDS` of `die:SECONDS` / `counter-reset:SECONDS`; absent means the default. */
+function strikeSeconds(name: string, value: string | undefined, text: string): number {
+  if (value === undefined) return STRIKE_DEFAULT_S;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > STRIKE_MAX_S) {
+    throw new UsageError(
+      `--fault ${name}:SECONDS needs a whole number of seconds 1..${STRIKE_MAX_S}, got "${text}"`,
+    );
   }
-  return faults;
+  return n;
+}
+
+function faultsFrom(texts: string[]): Faults {
+  const plug: TasmotaFaults = {};
+  const strikes: Strikes = {};
+  for (const text of texts) {
+    const colon = text.indexOf(':');
+    const name = colon < 0 ? text : text.slice(0, colon);
+    const value = colon < 0 ? undefined : text.slice(colon + 1);
+    const steady = Object.hasOwn(STEADY_FAULTS, name) ? STEADY_FAULTS[name] : undefined;
+    if (steady) {
+      if (value !== undefined)
+        throw new UsageError(`--fault ${name} takes no value, got "${text}"`);
+      steady(plug);
+    } else if (name === 'die' || name === 'counter-reset') {
+      const key = STRIKE_FAULTS[name];
+      if (strikes[key] !== undefined) throw new UsageError(`--fault ${name} given twice`);
+      strikes[key] = strikeSeconds(name, value, text);
+    } else {
+      throw new UsageError(`unknown --fault "${text}" (one of ${FAULT_NAMES.join(', ')})`);
+    }
+  }
+  return { plug, strikes };
+}
+
+/** Schedule the one-shot faults on every plug; returns a function that cancels what has not struck. */
+function armStrikes(plugs: TasmotaPlug[], strikes: Strikes, io: SimCliIo): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  const { counterResetAfterS, dieAfterS } = strikes;
+  if (counterResetAfterS !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        for (const plug of plugs) {
+          plug.tick(); // integrate up to now, so the count restarts from this moment
+          const was = plug.energy().totalKWh;
+          plug.resetCounters();
+          io.stderr.write(
+            `${plug.topic}: fault counter-reset: energy counters now 0 (Total was ${was.toFixed(3)} kWh)\n`,
+          );
+        }
+      }, counterResetAfterS * 1000),
+    );
+  }
+  if (dieAfterS !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        for (const plug of plugs) {
+          plug.kill();
+          io.stderr.write(
+            `${plug.topic}: fault die: connection dropped without a disconnect; dead until Ctrl-C\n`,
+          );
+        }
+      }, dieAfterS * 1000),
+    );
+  }
+  return () => {
+    for (const t of timers) clearTimeout(t);
+  };
 }
 
 interface SimArgs {
@@ -58,7 +157,7 @@ interface SimArgs {
   telePeriodS: number;
   topicPrefix?: string;
   loads?: number[];
-  faults: TasmotaFaults;
+  faults: Faults;
   help: boolean;
 }
 
@@ -141,8 +240,9 @@ export async function simTasmotaCommand(
       topicPrefix: args.topicPrefix,
       telePeriodS: args.telePeriodS,
       loads: args.loads,
-      faults: args.faults,
+      faults: args.faults.plug,
       connectTimeoutMs: options.connectTimeoutMs,
+      initialEnergyTotalKWh: options.initialEnergyTotalKWh,
     });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
@@ -153,7 +253,13 @@ export async function simTasmotaCommand(
   io.stderr.write(
     `${fleet.plugs.length} simulated Tasmota plug(s) on ${args.mqttUrl}; Ctrl-C to stop\n`,
   );
+  const disarm = armStrikes(fleet.plugs, args.faults.strikes, io);
+  // Dead plugs hold no socket open; keep running until Ctrl-C all the same, so
+  // the user can watch the hub mark them unavailable.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await untilStopped(options.signal).stopped;
+  clearInterval(keepAlive);
+  disarm();
   await fleet.stop();
   io.stderr.write('stopped\n');
   return 0;

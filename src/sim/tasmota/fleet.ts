@@ -13,6 +13,8 @@ export interface TasmotaFleetOptions {
   faults?: TasmotaFaults;
   /** Relays on at boot. */
   powerOn?: boolean;
+  /** Energy Total (kWh) every plug starts with; default 0. */
+  initialEnergyTotalKWh?: number;
   /** Per-plug first-connection timeout (default 5000 ms). */
   connectTimeoutMs?: number;
 }
@@ -45,6 +47,7 @@ export async function startTasmotaFleet(opts: TasmotaFleetOptions): Promise<Tasm
         faults: opts.faults,
         connectTimeoutMs: opts.connectTimeoutMs,
         powerOn: opts.powerOn,
+        initialEnergyTotalKWh: opts.initialEnergyTotalKWh,
       }),
     );
   }

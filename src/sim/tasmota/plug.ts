@@ -198,6 +198,15 @@ export class TasmotaPlug extends EventEmitter {
     client?.end(true);
   }
 
+  /**
+   * Topics this plug leaves retained on its broker (LWT, discovery): what to
+   * clear so a shared broker forgets a simulated plug.
+   */
+  retainedTopics(): string[] {
+    const mac = this.mac.replace(/:/g, '').toUpperCase();
+    return [this.lwtTopic(), `tasmota/discovery/${mac}/config`, `tasmota/discovery/${mac}/sensors`];
+  }
+
   relayState(relay = 1): boolean {
     return this.device.isOn(relay);
   }
