@@ -1,7 +1,7 @@
 import { figure, type Bench } from './harness.js';
 import { startBenchHub } from './load/bench-hub.js';
 import { runPublishers, waitQuiet } from './load/run-publishers.js';
-import { slowSubscriber } from './load/slow-subscriber.js';
+import { slowSubscriber } from '../src/sim/stuck-subscriber.js';
 
 const RATE = 100_000; // twice the sustained target
 const SECONDS = 30;

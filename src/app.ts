@@ -5,7 +5,8 @@ import { createDrivers } from './drivers/index.js';
 import { Hub } from './hub/hub.js';
 import type { Bus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
-import { ExternalBus } from './mqtt/external-bus.js';
+import { ExternalBus, redactUrl } from './mqtt/external-bus.js';
+import { StartupError } from './mqtt/startup-error.js';
 import { startTasmotaFleet } from './sim/tasmota/fleet.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { VERSION } from './version.js';
@@ -46,6 +47,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       log.error({ err: err.message }, 'writing readings failed; that batch is lost'),
   });
   const cleanup: (() => Promise<void> | void)[] = [() => store.close()];
+  let startedHub: Hub | undefined;
   const undo = async () => {
     for (const f of cleanup.reverse()) await f();
   };
@@ -80,7 +82,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         limits: {
           maxPublishRate: cfg.broker.maxPublishRate,
           maxQueued: cfg.broker.maxQueuedMessages,
-          maxClientBufferBytes: cfg.broker.maxClientBufferKiB * 1024,
+          maxClientBufferBytes: cfg.broker.maxClientBufferKb * 1024,
           slowClientTimeoutMs: cfg.broker.slowClientTimeoutS * 1000,
         },
         log: log.child({ component: 'broker' }),
@@ -102,7 +104,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       baseTopic: cfg.mqtt.baseTopic,
     });
     await hub.start();
-    cleanup.push(() => hub.stop());
+    startedHub = hub;
     const http = await startHttp({
       host: cfg.http.host,
       port: cfg.http.port,
@@ -120,10 +122,21 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       },
     });
     cleanup.push(() => http.close());
+    // Runs before http.close: it fails the commands still waiting, so their
+    // requests answer now instead of holding the server open.
+    cleanup.push(() => hub.stop());
     log.info({ url: `http://${cfg.http.host}:${http.port}/api/health` }, 'HTTP API listening');
     if (cfg.demo) {
-      const fleet = await startTasmotaFleet({ mqttUrl, ...DEMO_FLEET });
-      cleanup.push(() => fleet.stop());
+      const fleet = await startTasmotaFleet({ mqttUrl, ...DEMO_FLEET }).catch((err: Error) => {
+        throw new StartupError(
+          `--demo: the simulated plugs could not connect to ${redactUrl(mqttUrl)}: ${err.message}`,
+        );
+      });
+      cleanup.push(async () => {
+        await fleet.stop();
+        // On a shared broker the demo leaves nothing behind to be rediscovered.
+        if (!broker) await clearRetained(bus, fleet.plugs).catch(() => {});
+      });
       log.info(
         { plugs: fleet.plugs.map((p) => p.topic) },
         'demo fleet running (simulated Tasmota plugs)',
@@ -131,7 +144,14 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     }
     return { hub, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {
+    await startedHub?.stop();
     await undo();
     throw err;
   }
+}
+
+/** Empty retained payloads over what simulated plugs retained (LWT, discovery). */
+async function clearRetained(bus: Bus, plugs: { retainedTopics(): string[] }[]): Promise<void> {
+  for (const t of plugs.flatMap((p) => p.retainedTopics()))
+    await bus.publish(t, '', { retain: true });
 }

@@ -9,7 +9,11 @@ export function configFlagSpec(): NonNullable<ParseArgsConfig['options']> {
     config: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h' },
   };
-  for (const o of OPTIONS) spec[flagOf(o)] = { type: o.kind === 'bool' ? 'boolean' : 'string' };
+  for (const o of OPTIONS) {
+    spec[flagOf(o)] = { type: o.kind === 'bool' ? 'boolean' : 'string' };
+    // --no-demo turns off a switch the environment or file turned on.
+    if (o.kind === 'bool') spec[`no-${flagOf(o)}`] = { type: 'boolean' };
+  }
   return spec;
 }
 
@@ -25,8 +29,15 @@ export function parseConfigFlags(
       strict: true,
       allowPositionals: false,
     });
-    return { ok: true, values: values as FlagValues };
+    const flags = values as FlagValues;
+    for (const o of OPTIONS) {
+      if (o.kind === 'bool' && flags[`no-${flagOf(o)}`] === true) flags[flagOf(o)] = false;
+    }
+    return { ok: true, values: flags };
   } catch (e) {
-    return { ok: false, problem: (e as Error).message };
+    return {
+      ok: false,
+      problem: `${(e as Error).message}\nEvery setting and its flag: wattbridge config --reference`,
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { startApp } from '../app.js';
 import type { HubConfig } from '../config/config.js';
 import { readConfigFile, resolveConfig } from '../config/load.js';
+import { redactUrl } from '../mqtt/external-bus.js';
 import { StartupError } from '../mqtt/startup-error.js';
 import { parseConfigFlags } from './flags.js';
 import type { CliIo } from './io.js';
@@ -14,10 +15,10 @@ the SQLite store in --data-dir and the HTTP API on --http-port.
 Every setting: wattbridge config --reference`;
 
 /** Resolve file < environment < flags; print every problem and return undefined when invalid. */
-export function loadConfig(argv: string[], io: CliIo): HubConfig | undefined {
+export function loadConfig(argv: string[], io: CliIo, usage = START_USAGE): HubConfig | undefined {
   const flags = parseConfigFlags(argv);
   if (!flags.ok) {
-    io.stderr.write(`${flags.problem}\n\n${START_USAGE}\n`);
+    io.stderr.write(`${flags.problem}\n\n${usage}\n`);
     return undefined;
   }
   const fileName = (flags.values.config as string | undefined) ?? io.env.WATTBRIDGE_CONFIG;
@@ -58,7 +59,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
   log.info(
-    { http: `http://${cfg.http.host}:${app.http.port}`, mqtt: app.mqttUrl },
+    { http: `http://${cfg.http.host}:${app.http.port}`, mqtt: redactUrl(app.mqttUrl) },
     'wattbridge is running; Ctrl-C stops it',
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

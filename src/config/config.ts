@@ -12,7 +12,7 @@ export interface HubConfig {
   broker: {
     maxPublishRate: number;
     maxQueuedMessages: number;
-    maxClientBufferKiB: number;
+    maxClientBufferKb: number;
     slowClientTimeoutS: number;
   };
   http: { host: string; port: number };

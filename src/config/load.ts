@@ -59,8 +59,20 @@ function leafPaths(obj: unknown, prefix = ''): string[] {
 function describeAllowed(o: OptionSpec): string {
   if (o.values) return `one of ${o.values.join(', ')}`;
   switch (o.kind) {
-    case 'int':
+    case 'int': {
+      // The bounds live in the schema (inside its optional/default wrapper).
+      const inner = (
+        o.schema as unknown as {
+          unwrap?: () => { minValue?: number | null; maxValue?: number | null };
+        }
+      ).unwrap?.();
+      const min = inner?.minValue;
+      const max = inner?.maxValue;
+      if (typeof min === 'number' && typeof max === 'number')
+        return `an integer from ${min} to ${max}`;
+      if (typeof min === 'number') return `an integer of at least ${min}`;
       return 'an integer';
+    }
     case 'bool':
       return 'true or false';
     case 'url':
@@ -82,7 +94,12 @@ export function resolveConfig(src: ConfigSources): ConfigResult {
       problems.push(`${src.fileName ?? 'config file'}: must be a mapping of settings`);
     } else {
       for (const p of leafPaths(src.file)) {
-        if (!known.has(p) && !OPTIONS.some((o) => o.path.startsWith(p + '.'))) {
+        const inSection = OPTIONS.filter((o) => o.path.startsWith(p + '.')).map((o) => o.path);
+        if (inSection.length > 0) {
+          problems.push(
+            `${p}: must be a mapping of settings (${inSection.join(', ')}) in ${src.fileName ?? 'config file'}`,
+          );
+        } else if (!known.has(p)) {
           problems.push(
             `${p}: unknown setting in ${src.fileName ?? 'config file'}; known settings: ${[...known].join(', ')}`,
           );

@@ -99,7 +99,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Embedded broker: messages waiting for delivery before new publishes are shed (bounds memory).',
   },
   {
-    path: 'broker.maxClientBufferKiB',
+    path: 'broker.maxClientBufferKb',
     kind: 'int',
     schema: positiveInt.default(1024),
     description:

@@ -65,5 +65,21 @@ export interface SubscribeEvent {
   readonly filters: readonly string[];
 }
 
+/**
+ * Part of a message was unusable (a field of the wrong type, a value out of
+ * range) while the rest was kept. The hub counts it like a rejected message.
+ */
+export interface RejectedEvent extends NativeRef {
+  readonly kind: 'rejected';
+  readonly reason: string;
+  readonly ts: number;
+}
+
 export type DeviceEvent =
-  StateEvent | ReadingEvent | AvailabilityEvent | InfoEvent | SeenEvent | SubscribeEvent;
+  | StateEvent
+  | ReadingEvent
+  | AvailabilityEvent
+  | InfoEvent
+  | SeenEvent
+  | SubscribeEvent
+  | RejectedEvent;

@@ -1,20 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Command, PowerState } from '../core/commands.js';
+import { withDeadline } from '../core/deadline.js';
 import type { Driver } from '../core/driver.js';
 import { DecodeError } from '../core/driver.js';
 import { HubError, UNREACHABLE_MESSAGE } from '../core/errors.js';
 import type { DeviceEvent, NativeRef, Protocol } from '../core/events.js';
-import type { Bus } from '../mqtt/bus.js';
+import type { Bus, BusState } from '../mqtt/bus.js';
 import type { Store } from '../store/store.js';
+import { observeReport, silenceLimit } from './availability.js';
 import { CommandTracker } from './command-tracker.js';
-import {
-  newDevice,
-  snapshot,
-  type Availability,
-  type DeviceSnapshot,
-  type DeviceState,
-} from './device.js';
+import { snapshot, type Availability, type DeviceSnapshot, type DeviceState } from './device.js';
+import { Registry } from './registry.js';
 import { TopicFilter } from './topic-filter.js';
 
 export interface HubOptions {
@@ -33,10 +30,15 @@ export interface HubOptions {
 
 export interface HubCounters {
   messages: number;
+  /** Whole messages a driver could not understand. */
   decodeErrors: number;
+  /** Fields dropped from messages whose other fields were kept. */
+  rejectedFields: number;
   unrouted: number;
   readings: number;
   stateReports: number;
+  /** Store operations that failed (locked or broken database); the hub kept running. */
+  storeErrors: number;
   commandsSent: number;
   commandsConfirmed: number;
   commandsFailed: number;
@@ -47,8 +49,10 @@ interface Route {
   filters: TopicFilter[];
 }
 
-const DEFAULT_SILENCE_MS = 15 * 60_000;
-const REJECT_LOG_INTERVAL_MS = 10_000;
+/** Problems that can repeat many times a second are logged at most this often. */
+const PROBLEM_LOG_INTERVAL_MS = 10_000;
+/** Shutdown may wait this long for the broker to take the offline status. */
+const STATUS_PUBLISH_DEADLINE_MS = 1000;
 
 /**
  * The hub core: one state funnel for every driver. It routes bus messages to
@@ -62,29 +66,30 @@ export class Hub extends EventEmitter {
   readonly counters: HubCounters = {
     messages: 0,
     decodeErrors: 0,
+    rejectedFields: 0,
     unrouted: 0,
     readings: 0,
     stateReports: 0,
+    storeErrors: 0,
     commandsSent: 0,
     commandsConfirmed: 0,
     commandsFailed: 0,
   };
-  /** Decode errors by reason, for the health endpoint (bounded). */
+  /** The latest rejections, for the health endpoint (bounded). */
   readonly lastDecodeErrors: { ts: string; topic: string; error: string }[] = [];
-  private readonly devicesById = new Map<string, DeviceState>();
-  /** protocol -> nativeId -> device */
-  private readonly byNative = new Map<Protocol, Map<string, DeviceState>>();
+  private readonly registry = new Registry();
   private readonly routes: Route[];
   private readonly tracker: CommandTracker;
   private readonly now: () => number;
+  private readonly startedAt: number;
   private silenceTimer?: NodeJS.Timeout;
   private stopping = false;
-  private lastRejectLog = -Infinity;
-  private rejectsSinceLog = 0;
+  private readonly lastProblemLog = new Map<string, { at: number; since: number }>();
 
   constructor(private readonly opts: HubOptions) {
     super();
     this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
     this.tracker = new CommandTracker(opts.commandTimeoutMs);
     this.routes = opts.drivers.map((driver) => ({
       driver,
@@ -94,32 +99,54 @@ export class Hub extends EventEmitter {
 
   async start(): Promise<void> {
     for (const d of this.opts.store.devices()) {
-      const dev = this.register(d.protocol, d.nativeId, d.firstSeen, d.id);
+      const dev = this.registry.add(d.protocol, d.nativeId, d.firstSeen, d.id);
       dev.info = d.info;
       dev.lastSeen = d.lastSeen;
       dev.availabilityReason = 'not heard from since the hub started';
     }
-    this.opts.bus.onMessage((topic, payload) => this.handleMessage(topic, payload));
+    this.opts.bus.onMessage((topic, payload, retained) =>
+      this.handleMessage(topic, payload, retained),
+    );
+    this.opts.bus.on('state', this.onBusState);
     await this.opts.bus.subscribe(this.routes.flatMap((r) => r.filters.map((f) => f.filter)));
     const every = this.opts.silenceCheckMs ?? 5000;
     this.silenceTimer = setInterval(() => this.checkSilence(), every);
     this.silenceTimer.unref();
-    await this.publishStatus('online');
+    if (this.opts.bus.state.connected) await this.publishStatus('online');
   }
 
-  /** Publish the hub's own retained status; a disconnected bus is not an error here. */
+  /**
+   * The broker came back: say we are online again (the broker published our
+   * will when we vanished). It went away: what we knew about devices is no
+   * longer known to be true.
+   */
+  private readonly onBusState = (s: BusState): void => {
+    if (this.stopping) return;
+    if (s.connected) {
+      void this.publishStatus('online');
+      return;
+    }
+    const now = this.now();
+    for (const dev of this.registry.all()) {
+      if (dev.availability === 'online')
+        this.setAvailability(dev, 'unknown', 'the hub lost its MQTT broker', now);
+    }
+  };
+
+  /** Publish the hub's own retained status; never waits long, never throws. */
   private async publishStatus(status: 'online' | 'offline'): Promise<void> {
     try {
-      await this.opts.bus.publish(`${this.opts.baseTopic}/status`, status, {
-        retain: true,
-        qos: 1,
-      });
+      await withDeadline(
+        this.opts.bus.publish(`${this.opts.baseTopic}/status`, status, { retain: true, qos: 1 }),
+        STATUS_PUBLISH_DEADLINE_MS,
+        `publishing status ${status}`,
+      );
     } catch (err) {
       this.opts.log.debug({ err: (err as Error).message }, `could not publish status ${status}`);
     }
   }
 
-  handleMessage(topic: string, payload: Buffer): void {
+  handleMessage(topic: string, payload: Buffer, retained = false): void {
     if (this.stopping) return;
     this.counters.messages++;
     const route = this.routeFor(topic);
@@ -131,10 +158,13 @@ export class Hub extends EventEmitter {
     try {
       events = route.driver.decode(topic, payload, this.now());
     } catch (err) {
-      this.rejectMessage(topic, err as Error);
+      this.counters.decodeErrors++;
+      const reason =
+        err instanceof DecodeError ? err.message : `driver failed: ${(err as Error).message}`;
+      this.recordRejection(topic, reason, 'rejected a message it cannot understand');
       return;
     }
-    for (const e of events) this.apply(e, route);
+    for (const e of events) this.apply(e, route, retained, topic);
   }
 
   private routeFor(topic: string): Route | undefined {
@@ -144,27 +174,41 @@ export class Hub extends EventEmitter {
     return undefined;
   }
 
-  private rejectMessage(topic: string, err: Error): void {
-    this.counters.decodeErrors++;
-    const reason = err instanceof DecodeError ? err.message : `driver failed: ${err.message}`;
+  private recordRejection(topic: string, reason: string, what: string): void {
     const now = this.now();
     this.lastDecodeErrors.push({ ts: new Date(now).toISOString(), topic, error: reason });
     if (this.lastDecodeErrors.length > 20) this.lastDecodeErrors.shift();
-    // A broken device can send garbage many times a second: say so once per
-    // interval, with how many more there were, instead of flooding the log.
-    if (now - this.lastRejectLog >= REJECT_LOG_INTERVAL_MS) {
-      this.opts.log.warn(
-        { topic, err: reason, alsoRejected: this.rejectsSinceLog },
-        'rejected a message it cannot understand',
-      );
-      this.lastRejectLog = now;
-      this.rejectsSinceLog = 0;
-    } else {
-      this.rejectsSinceLog++;
+    this.logProblem('rejection', what, { topic, err: reason });
+  }
+
+  /**
+   * Warn about a recurring problem at most once per interval, with how many
+   * more happened since: a broken device can send garbage many times a second.
+   */
+  private logProblem(kind: string, msg: string, details: Record<string, unknown>): void {
+    const now = this.now();
+    const last = this.lastProblemLog.get(kind);
+    if (last && now - last.at < PROBLEM_LOG_INTERVAL_MS) {
+      last.since++;
+      return;
+    }
+    this.opts.log.warn({ ...details, alsoSinceLastReport: last?.since ?? 0 }, msg);
+    this.lastProblemLog.set(kind, { at: now, since: 0 });
+  }
+
+  /** A store failure (locked or broken database) costs that write, never the hub. */
+  private store(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.counters.storeErrors++;
+      this.logProblem('store', `could not ${what}; the hub carries on`, {
+        err: (err as Error).message,
+      });
     }
   }
 
-  private apply(e: DeviceEvent, route: Route): void {
+  private apply(e: DeviceEvent, route: Route, retained: boolean, topic: string): void {
     if (e.kind === 'subscribe') {
       const fresh = e.filters.filter((f) => !route.filters.some((x) => x.filter === f));
       route.filters.push(...fresh.map((f) => new TopicFilter(f)));
@@ -176,18 +220,14 @@ export class Hub extends EventEmitter {
     }
     const dev = this.deviceFor(e, e.ts);
     switch (e.kind) {
-      case 'seen': {
-        const gap = e.ts - dev.lastSeen;
-        // Smoothed report period; bursts (gap < 1 s) say nothing about it.
-        if (gap >= 1000)
-          dev.reportIntervalMs =
-            dev.reportIntervalMs === 0 ? gap : dev.reportIntervalMs * 0.7 + gap * 0.3;
-        if (e.ts > dev.lastSeen) dev.lastSeen = e.ts;
+      case 'seen':
+        // A retained message is what the device said some time ago, not a sign of life.
+        if (!retained)
+          observeReport(dev, e.ts, silenceLimit(dev, this.opts.silenceMs[dev.protocol]));
         return;
-      }
       case 'state': {
         this.counters.stateReports++;
-        this.markAlive(dev);
+        if (!retained) this.markAlive(dev);
         const before = dev.relays.get(e.relay);
         dev.relays.set(e.relay, e.on);
         this.tracker.observe(dev.id, e.relay, e.on);
@@ -196,9 +236,11 @@ export class Hub extends EventEmitter {
       }
       case 'reading': {
         this.counters.readings++;
-        this.markAlive(dev);
+        if (!retained) this.markAlive(dev);
         dev.readings.set(e.metric, { value: e.value, ts: e.ts });
-        this.opts.store.append(dev.id, e.metric, e.ts, e.value);
+        this.store('store a reading', () =>
+          this.opts.store.append(dev.id, e.metric, e.ts, e.value),
+        );
         this.emit('reading', dev.id, e.metric, e.value, e.ts);
         return;
       }
@@ -218,40 +260,34 @@ export class Hub extends EventEmitter {
         }
         return;
       }
+      case 'rejected':
+        this.counters.rejectedFields++;
+        this.recordRejection(topic, e.reason, 'dropped unusable fields from a message');
+        return;
     }
   }
 
   private deviceFor(ref: NativeRef, ts: number): DeviceState {
-    const existing = this.byNative.get(ref.protocol)?.get(ref.nativeId);
+    const existing = this.registry.find(ref);
     if (existing) return existing;
-    const dev = this.register(ref.protocol, ref.nativeId, ts);
+    const dev = this.registry.add(ref.protocol, ref.nativeId, ts);
     this.persist(dev);
     this.opts.log.info({ device: dev.id, protocol: dev.protocol }, 'discovered device');
     this.emit('device', snapshot(dev));
     return dev;
   }
 
-  private register(protocol: Protocol, nativeId: string, ts: number, id = nativeId): DeviceState {
-    const dev = newDevice(id, protocol, nativeId, ts);
-    this.devicesById.set(id, dev);
-    let m = this.byNative.get(protocol);
-    if (!m) {
-      m = new Map();
-      this.byNative.set(protocol, m);
-    }
-    m.set(nativeId, dev);
-    return dev;
-  }
-
   private persist(dev: DeviceState): void {
-    this.opts.store.upsertDevice({
-      id: dev.id,
-      protocol: dev.protocol,
-      nativeId: dev.nativeId,
-      info: dev.info,
-      firstSeen: dev.firstSeen,
-      lastSeen: dev.lastSeen,
-    });
+    this.store('save a device', () =>
+      this.opts.store.upsertDevice({
+        id: dev.id,
+        protocol: dev.protocol,
+        nativeId: dev.nativeId,
+        info: dev.info,
+        firstSeen: dev.firstSeen,
+        lastSeen: dev.lastSeen,
+      }),
+    );
   }
 
   private markAlive(dev: DeviceState): void {
@@ -260,13 +296,12 @@ export class Hub extends EventEmitter {
 
   private setAvailability(dev: DeviceState, a: Availability, reason: string, ts: number): void {
     if (dev.availability === a) return;
-    const cameOnline = a === 'online';
     dev.availability = a;
     dev.availabilityReason = reason;
     dev.availabilitySince = ts;
     this.opts.log.info({ device: dev.id, availability: a, reason }, 'availability changed');
     this.emit('availability', snapshot(dev));
-    if (cameOnline) {
+    if (a === 'online') {
       // A device that (re)appears is asked for its state and readings, so the
       // hub never shows stale values from before it went away.
       this.send(dev, { kind: 'poll' }).catch((err: Error) =>
@@ -277,31 +312,30 @@ export class Hub extends EventEmitter {
 
   private checkSilence(): void {
     const now = this.now();
-    for (const dev of this.devicesById.values()) {
-      if (dev.availability !== 'online') continue;
-      const limit = Math.max(
-        this.opts.silenceMs[dev.protocol] ?? DEFAULT_SILENCE_MS,
-        3 * dev.reportIntervalMs,
-      );
-      const silent = now - dev.lastSeen;
-      if (silent > limit)
-        this.setAvailability(dev, 'offline', `silent for ${Math.round(silent / 1000)} s`, now);
+    for (const dev of this.registry.all()) {
+      const limit = silenceLimit(dev, this.opts.silenceMs[dev.protocol]);
+      if (dev.availability === 'online') {
+        const silent = now - dev.lastSeen;
+        if (silent > limit)
+          this.setAvailability(dev, 'offline', `silent for ${Math.round(silent / 1000)} s`, now);
+      } else if (
+        dev.availability === 'unknown' &&
+        now - this.startedAt > limit &&
+        this.opts.bus.state.connected
+      ) {
+        // Known from before a restart (or from retained messages) and not heard since.
+        this.setAvailability(dev, 'offline', `not heard from since the hub started`, now);
+      }
     }
   }
 
   devices(): DeviceSnapshot[] {
-    return [...this.devicesById.values()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.registry.all()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   device(id: string): DeviceSnapshot | undefined {
-    const d = this.devicesById.get(id);
+    const d = this.registry.get(id);
     return d && snapshot(d);
-  }
-
-  private requireDevice(id: string): DeviceState {
-    const d = this.devicesById.get(id);
-    if (!d) throw new HubError('not_found', `No device with id "${id}"`);
-    return d;
   }
 
   private driverOf(dev: DeviceState): Driver {
@@ -330,7 +364,8 @@ export class Hub extends EventEmitter {
     state: PowerState,
   ): Promise<{ relay: number; state: 'on' | 'off' }> {
     if (this.stopping) throw new HubError('shutting_down', 'The hub is shutting down');
-    const dev = this.requireDevice(id);
+    const dev = this.registry.get(id);
+    if (!dev) throw new HubError('not_found', `No device with id "${id}"`);
     const max = dev.info.relayCount ?? 32;
     if (!Number.isInteger(relay) || relay < 1 || relay > max)
       throw new HubError(
@@ -371,28 +406,22 @@ export class Hub extends EventEmitter {
     }
   }
 
-  /** Send any other command (countdown, timer, poll) without waiting for a state. */
-  async command(id: string, command: Command): Promise<void> {
-    const dev = this.requireDevice(id);
-    if (!this.opts.bus.state.connected)
-      throw new HubError(
-        'disconnected',
-        `Not connected to the MQTT broker (${this.opts.bus.state.endpoint}); nothing was sent`,
-      );
-    await this.send(dev, command);
-  }
-
   get commandsInFlight(): number {
     return this.tracker.inFlight;
   }
 
-  /** Stop taking input, fail pending commands, write everything, say goodbye. */
+  /**
+   * Stop taking input, fail pending commands at once (their HTTP requests
+   * answer now instead of holding shutdown), write everything, say goodbye.
+   */
   async stop(): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
+    this.opts.bus.off('state', this.onBusState);
     if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.tracker.failAll(new HubError('shutting_down', 'The hub is shutting down'));
-    for (const dev of this.devicesById.values()) this.persist(dev);
-    this.opts.store.flush();
+    for (const dev of this.registry.all()) this.persist(dev);
+    this.store('write the last readings', () => this.opts.store.flush());
     await this.publishStatus('offline');
   }
 }

@@ -55,7 +55,8 @@ export class BrokerGuard {
     slowDisconnects: 0,
   };
   private readonly buckets = new WeakMap<object, Bucket>();
-  private readonly slowSince = new WeakMap<object, number>();
+  /** Subscribers over their buffer, since when. Strong refs: sweep() must find them; both paths delete. */
+  private readonly slowSince = new Map<ClientLike, number>();
 
   constructor(
     private readonly limits: GuardLimits,
@@ -96,29 +97,50 @@ export class BrokerGuard {
 
   /** Decide on one delivery to a TCP subscriber. False skips it. */
   admitForward(client: ClientLike): boolean {
-    const buffered = client.conn?.writableLength ?? 0;
-    // aedes stops writing and waits for 'drain' as soon as the socket's
-    // high-water mark is passed, holding a delivery slot meanwhile: a socket
-    // that needs draining is already full as far as delivery is concerned.
-    const full =
-      client.conn?.writableNeedDrain === true || buffered > this.limits.maxClientBufferBytes;
-    if (!full) {
+    if (!this.isFull(client)) {
       this.slowSince.delete(client);
       return true;
     }
-    const t = this.now();
-    const since = this.slowSince.get(client);
-    if (since === undefined) {
-      this.slowSince.set(client, t);
-    } else if (t - since >= this.limits.slowClientTimeoutMs) {
-      this.slowSince.delete(client);
-      this.counters.slowDisconnects++;
-      this.onEvent({ kind: 'slow-disconnect', clientId: client.id, bufferedBytes: buffered });
-      client.close();
-    }
+    if (!this.slowSince.has(client)) this.slowSince.set(client, this.now());
+    else this.disconnectIfStuck(client);
     this.counters.shedSlowSubscriber++;
     this.onEvent({ kind: 'shed', reason: 'slow-subscriber', clientId: client.id });
     return false;
+  }
+
+  /**
+   * Called every second: a subscriber that stopped reading is disconnected
+   * even when nothing more is sent to it (it still holds its socket buffers
+   * and, in aedes, a delivery waiting for drain).
+   */
+  sweep(): void {
+    for (const client of [...this.slowSince.keys()]) {
+      if (!this.isFull(client)) this.slowSince.delete(client);
+      else this.disconnectIfStuck(client);
+    }
+  }
+
+  /**
+   * aedes stops writing and waits for 'drain' as soon as the socket's
+   * high-water mark is passed, holding a delivery slot meanwhile: a socket
+   * that needs draining is already full as far as delivery is concerned.
+   */
+  private isFull(client: ClientLike): boolean {
+    const buffered = client.conn?.writableLength ?? 0;
+    return client.conn?.writableNeedDrain === true || buffered > this.limits.maxClientBufferBytes;
+  }
+
+  private disconnectIfStuck(client: ClientLike): void {
+    const since = this.slowSince.get(client);
+    if (since === undefined || this.now() - since < this.limits.slowClientTimeoutMs) return;
+    this.slowSince.delete(client);
+    this.counters.slowDisconnects++;
+    this.onEvent({
+      kind: 'slow-disconnect',
+      clientId: client.id,
+      bufferedBytes: client.conn?.writableLength ?? 0,
+    });
+    client.close();
   }
 
   total(): number {

@@ -1,6 +1,10 @@
 import type { EventEmitter } from 'node:events';
 
-export type MessageHandler = (topic: string, payload: Buffer) => void;
+/**
+ * `retained` marks a message the broker stored earlier and replays on
+ * subscribe: it tells what a device last said, not that it is alive now.
+ */
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
 
 export interface PublishOptions {
   retain?: boolean;
@@ -15,6 +19,8 @@ export interface BusState {
   since: number;
   lastError?: string;
   reconnects: number;
+  /** While disconnected: how long until the next attempt (ms). */
+  retryInMs?: number;
 }
 
 /**

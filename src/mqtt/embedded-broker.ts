@@ -41,6 +41,7 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
   private readonly handlers: MessageHandler[] = [];
   private readonly subscribed = new Set<string>();
   private reportTimer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
   private lastReported = 0;
   private _state: BusState;
   /** Nesting of synchronous deliveries (see deliver). */
@@ -80,7 +81,7 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
     this.broker = await Aedes.createBroker({
       // A frozen subscriber would hold a delivery slot until drained; the
       // guard stops writing to it long before, this is the last resort.
-      drainTimeout: this.opts.limits.slowClientTimeoutMs,
+      drainTimeout: this.opts.limits.slowClientTimeoutMs * 2 + 1000,
       authorizePublish: (
         client: { id: string; close(): void } | null,
         packet: AedesPacket,
@@ -113,6 +114,10 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
     const every = this.opts.reportIntervalMs ?? 10_000;
     this.reportTimer = setInterval(() => this.reportShed(), every);
     this.reportTimer.unref();
+    // Often enough that the guard, not aedes's drain timeout, cuts a stuck client off.
+    const sweepEvery = Math.min(1000, Math.max(50, this.opts.limits.slowClientTimeoutMs / 4));
+    this.sweepTimer = setInterval(() => this.guard.sweep(), sweepEvery);
+    this.sweepTimer.unref();
     this.emit('state', this._state);
   }
 
@@ -144,7 +149,7 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
     if (packet.topic !== SHED_TOPIC) {
       const payload =
         typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      for (const h of this.handlers) h(packet.topic, payload);
+      for (const h of this.handlers) h(packet.topic, payload, packet.retain === true);
     }
     // mqemitter hands the next queued message to us from inside cb(), so a
     // long queue recurses once per message until the stack overflows (the
@@ -185,6 +190,7 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
   /** Stop accepting devices, then close every connection and the broker. */
   async stop(): Promise<void> {
     if (this.reportTimer) clearInterval(this.reportTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.reportShed();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

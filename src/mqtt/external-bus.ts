@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { withDeadline } from '../core/deadline.js';
 import { HubError } from '../core/errors.js';
 import type { Bus, BusState, MessageHandler, PublishOptions } from './bus.js';
 
@@ -104,16 +105,16 @@ export class ExternalBus extends EventEmitter implements Bus {
       this.backoff = min;
       client.options.reconnectPeriod = min;
       log.info({ broker: this._state.endpoint }, 'connected to MQTT broker');
-      this.setState({ connected: true, lastError: undefined });
+      this.setState({ connected: true, lastError: undefined, retryInMs: undefined });
       if (this.filters.size > 0) client.subscribe([...this.filters], { qos: 0 });
     });
     client.on('close', () => {
       if (this.stopping) return;
       if (this._state.connected)
         log.warn({ broker: this._state.endpoint }, 'lost the MQTT broker; reconnecting');
-      this.setState({ connected: false });
       // Exponential backoff: mqtt.js reads reconnectPeriod before each wait.
       client.options.reconnectPeriod = this.backoff;
+      this.setState({ connected: false, retryInMs: this.backoff });
       this.backoff = Math.min(max, this.backoff * 2);
     });
     client.on('reconnect', () => {
@@ -124,8 +125,8 @@ export class ExternalBus extends EventEmitter implements Bus {
       this.setState({ lastError: err.message });
       log.warn({ broker: this._state.endpoint, err: err.message }, 'MQTT broker error');
     });
-    client.on('message', (topic, payload) => {
-      for (const h of this.handlers) h(topic, payload);
+    client.on('message', (topic, payload, packet) => {
+      for (const h of this.handlers) h(topic, payload, packet.retain);
     });
     return Promise.resolve();
   }
@@ -172,10 +173,16 @@ export class ExternalBus extends EventEmitter implements Bus {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Disconnect cleanly, or drop the connection when the broker does not answer within `graceMs`. */
+  async stop(graceMs = 1000): Promise<void> {
     this.stopping = true;
-    if (!this.client) return;
-    await this.client.endAsync();
+    const client = this.client;
+    if (!client) return;
+    try {
+      await withDeadline(client.endAsync(), graceMs, 'MQTT disconnect');
+    } catch {
+      await client.endAsync(true);
+    }
     this.setState({ connected: false });
   }
 }

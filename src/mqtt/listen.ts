@@ -24,6 +24,12 @@ export function listenOrExplain(
             `Cannot listen on ${host}: no such address on this machine (--${what}-host).`,
           ),
         );
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+        reject(
+          new StartupError(
+            `Cannot listen on ${host}: that name does not resolve to an address (--${what}-host).`,
+          ),
+        );
       else reject(err);
     };
     const onListening = () => {

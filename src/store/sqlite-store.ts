@@ -38,7 +38,9 @@ export class SqliteStore implements Store {
   constructor(private readonly opts: SqliteStoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
     this.path = resolve(join(opts.dataDir, opts.fileName ?? 'wattbridge.sqlite'));
-    this.db = new Database(this.path);
+    // A locked database (a backup tool, a second hub on the same folder) makes
+    // writes fail after 1 s instead of stalling the message path for 5 s.
+    this.db = new Database(this.path, { timeout: 1000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SQLITE_SCHEMA);

@@ -47,6 +47,16 @@ describe('wattbridge (dispatch and small commands)', () => {
     expect(a.out()).not.toContain('hunter2');
   });
 
+  it('config hides a password inside the broker URL, and --no-demo beats the environment', async () => {
+    const a = io({ WATTBRIDGE_DEMO: 'true' });
+    expect(
+      await main(['config', '--mqtt-url', 'mqtt://hub:s3cret@broker:1883', '--no-demo'], a.cli),
+    ).toBe(0);
+    expect(a.out()).toMatch(/url: mqtt:\/\/hub:\*\*\*@broker:1883/);
+    expect(a.out()).not.toContain('s3cret');
+    expect(a.out()).toMatch(/demo: false/);
+  });
+
   it('config --reference prints the settings table', async () => {
     const a = io();
     expect(await main(['config', '--reference'], a.cli)).toBe(0);

@@ -119,6 +119,36 @@ describe('wattbridge start', () => {
     expect(row?.value).toBeCloseTo(12345, 3);
   });
 
+  it('answers a command still waiting at SIGTERM and exits 0 within 5 s', async () => {
+    const cli = start(['--mqtt-port', '0', '--http-port', '0', '--command-timeout', '20000']);
+    const { http, mqtt: url } = await running(cli);
+    const device = await mqtt.connectAsync(url);
+    cleanup.push(() => void device.endAsync(true));
+    await device.publishAsync('tele/mute/LWT', 'Online');
+    await eventually(
+      async () => {
+        const res = await fetch(`${http}/api/devices/mute`);
+        return res.status === 200;
+      },
+      5000,
+      'the device known',
+    );
+    // The device never answers: the command waits up to 20 s.
+    const pending = fetch(`${http}/api/devices/mute/power`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'on' }),
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    cli.child.kill('SIGTERM');
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: 'The hub is shutting down', code: 'shutting_down' });
+    expect((await cli.exited).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   it('--demo runs three plugs that report power and can be switched', async () => {
     const cli = start(['--demo', '--mqtt-port', '0', '--http-port', '0']);
     const { http } = await running(cli);

@@ -66,6 +66,23 @@ describe('configuration', () => {
     expect(text).toMatch(/mqtt\.port: .*70000.*--mqtt-port/);
   });
 
+  it('names a setting given where a section belongs, and the allowed range', () => {
+    const r = resolveConfig({
+      env: {},
+      flags: {},
+      file: { http: 5, store: { batchSize: 0 } },
+      fileName: 'f.yaml',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.join('\n')).toMatch(
+      /http: must be a mapping of settings \(http\.host, http\.port\) in f\.yaml/,
+    );
+    expect(r.problems.join('\n')).toMatch(
+      /store\.batchSize: .*allowed: an integer from 1 to 100000/,
+    );
+  });
+
   it('accepts every broker URL scheme the hub can speak', () => {
     for (const url of ['mqtt://h:1883', 'mqtts://u:p@h:8883', 'ws://h/mqtt', 'wss://h/mqtt']) {
       expect(resolveConfig({ env: {}, flags: { 'mqtt-url': url } }).ok).toBe(true);

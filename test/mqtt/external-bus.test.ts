@@ -73,9 +73,19 @@ describe('ExternalBus (a real broker that goes away and comes back)', () => {
     await probe.close();
     const b = bus(`mqtt://127.0.0.1:${port}`);
     await b.start();
-    expect(await b.waitConnected(600)).toBe(false);
-    const attempts = b.state.reconnects;
-    expect(attempts).toBeGreaterThan(1);
+    // Watch the wait before each attempt: it doubles from 50 ms to the 200 ms cap.
+    const waits: number[] = [];
+    await eventually(
+      () => {
+        const w = b.state.retryInMs;
+        if (w !== undefined && w !== waits[waits.length - 1]) waits.push(w);
+        return waits.length >= 3 && waits[waits.length - 1] === 200 && b.state.reconnects >= 4;
+      },
+      5000,
+      'waits to grow to the cap',
+    );
+    expect(waits.slice(0, 3)).toEqual([50, 100, 200]);
+    expect(b.state.connected).toBe(false);
     await broker(port);
     expect(await b.waitConnected(3000)).toBe(true);
   });

@@ -38,6 +38,7 @@ export function healthRoutes(app: FastifyInstance, s: HealthSources): void {
         total: devices.length,
         online: devices.filter((d) => d.availability === 'online').length,
         offline: devices.filter((d) => d.availability === 'offline').length,
+        unknown: devices.filter((d) => d.availability === 'unknown').length,
       },
       counters: { ...s.hub.counters, commandsInFlight: s.hub.commandsInFlight },
       recentRejections: s.hub.lastDecodeErrors.slice(-5),

@@ -5,6 +5,13 @@ import { listenOrExplain } from '../../mqtt/listen.js';
 import { deviceRoutes } from './device-routes.js';
 import { healthRoutes, type HealthSources } from './health-routes.js';
 
+/** Stable codes for the client errors fastify raises itself (body too large, wrong content type). */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 export interface HttpOptions {
   host: string;
   port: number;
@@ -34,7 +41,7 @@ export async function startHttp(opts: HttpOptions): Promise<HttpServer> {
         : err.message;
     return reply.code(status).send({
       error: status >= 500 ? 'internal error' : message,
-      code: status >= 500 ? 'internal' : 'bad_request',
+      code: status >= 500 ? 'internal' : (CLIENT_ERROR_CODES[status] ?? 'bad_request'),
     });
   });
   app.setNotFoundHandler((req, reply) =>

@@ -1,0 +1,28 @@
+import type { DeviceState } from './device.js';
+
+/** Used when a protocol has no silence limit configured. */
+export const DEFAULT_SILENCE_MS = 15 * 60_000;
+
+/**
+ * How long a device may stay silent before it counts as unavailable: the
+ * protocol's limit, or three of its own report periods when it reports less
+ * often than that.
+ */
+export function silenceLimit(dev: DeviceState, protocolLimitMs: number | undefined): number {
+  return Math.max(protocolLimitMs ?? DEFAULT_SILENCE_MS, 3 * dev.reportIntervalMs);
+}
+
+/**
+ * Learn a device's report period from the gap since it was last heard.
+ * Bursts (under 1 s) say nothing about the period, and neither does a gap
+ * that spans an outage (the device was not online, or the gap is beyond the
+ * silence limit): those would stretch the limit for hours afterwards.
+ */
+export function observeReport(dev: DeviceState, ts: number, limitMs: number): void {
+  const gap = ts - dev.lastSeen;
+  if (gap >= 1000 && dev.availability === 'online' && gap <= limitMs) {
+    dev.reportIntervalMs =
+      dev.reportIntervalMs === 0 ? gap : dev.reportIntervalMs * 0.7 + gap * 0.3;
+  }
+  if (ts > dev.lastSeen) dev.lastSeen = ts;
+}
