@@ -24,10 +24,14 @@ export interface Bench {
 }
 
 export function figure(
-  f: Omit<BenchFigure, 'ratio' | 'pass'> & { pass?: (ratio: number, value: number) => boolean },
+  f: Omit<BenchFigure, 'ratio' | 'pass'> & {
+    pass?: (ratio: number, value: number) => boolean;
+    /** The median of per-round ratios, when rounds were paired (steadier than value/baseline). */
+    ratio?: number;
+  },
 ): BenchFigure {
-  const ratio = f.baselineValue === 0 ? 0 : f.value / f.baselineValue;
-  const { pass, ...rest } = f;
+  const ratio = f.ratio ?? (f.baselineValue === 0 ? 0 : f.value / f.baselineValue);
+  const { pass, ratio: _ratio, ...rest } = f;
   return { ...rest, ratio, pass: pass ? pass(ratio, f.value) : true };
 }
 

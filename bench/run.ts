@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,28 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist-bench/bench/; RESULTS.md lives in the source folder.
 const resultsPath = join(here, '..', '..', 'bench', 'RESULTS.md');
 
+/**
+ * Each bench runs in a fresh process: one bench's heap (the end-to-end run
+ * stores millions of rows) must not slow the next one's measurement.
+ */
+function runIsolated(file: string): { name: string; figures: BenchFigure[] } {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`bench ${file} failed with exit code ${child.status}`);
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as { name: string; figures: BenchFigure[] };
+}
+
+async function runOne(file: string): Promise<void> {
+  const mod = (await import(join(here, file))) as { bench: Bench };
+  const figures = await mod.bench.run();
+  process.stdout.write(`${JSON.stringify({ name: mod.bench.name, figures })}\n`);
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const files = readdirSync(here)
@@ -20,11 +43,10 @@ async function main(): Promise<void> {
     .sort();
   const rows: { bench: string; f: BenchFigure }[] = [];
   for (const file of files) {
-    const mod = (await import(join(here, file))) as { bench: Bench };
-    process.stdout.write(`\n== ${mod.bench.name}\n`);
-    const figures = await mod.bench.run();
+    const { name, figures } = runIsolated(file);
+    process.stdout.write(`\n== ${name}\n`);
     for (const f of figures) {
-      rows.push({ bench: mod.bench.name, f });
+      rows.push({ bench: name, f });
       process.stdout.write(
         `${f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${formatNumber(f.value)} ${f.unit}  vs  ${f.baselineName}: ${formatNumber(f.baselineValue)} ${f.unit}  = ${f.ratio.toFixed(2)}x  (target ${f.target})${f.notes ? `  [${f.notes}]` : ''}\n`,
       );
@@ -58,4 +80,5 @@ async function main(): Promise<void> {
   if (rows.some((r) => !r.f.pass)) process.exitCode = 1;
 }
 
-await main();
+if (process.argv[2] === '--one') await runOne(process.argv[3]!);
+else await main();
