@@ -53,7 +53,12 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     app = await startApp(cfg, log);
   } catch (err) {
     if (err instanceof StartupError) {
-      io.stderr.write(`${err.message}\n`);
+      // Under `npm start` the advice must be typed as `npm start -- <flags>`.
+      const viaNpm = io.env.npm_lifecycle_event === 'start';
+      const advice = viaNpm
+        ? err.message.replaceAll('wattbridge start ', 'npm start -- ')
+        : err.message;
+      io.stderr.write(`${advice}\n`);
       return 1;
     }
     throw err;

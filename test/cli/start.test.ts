@@ -51,6 +51,20 @@ describe('wattbridge start', () => {
     expect(err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('gives the advice in npm form when run by npm start', async () => {
+    const port = await takenPort();
+    const cli = runCli(
+      ['start', '--data-dir', dataDir(), '--mqtt-port', String(port), '--http-port', '0'],
+      {
+        env: { npm_lifecycle_event: 'start' },
+      },
+    );
+    cleanup.push(() => cli.child.kill('SIGKILL'));
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr()).toContain(`npm start -- --mqtt-url mqtt://127.0.0.1:${port}`);
+    expect(cli.stderr()).toContain(`npm start -- --mqtt-port ${port + 1}`);
+  });
+
   it('exits 1 naming a taken HTTP port', async () => {
     const port = await takenPort();
     const cli = start(['--mqtt-port', '0', '--http-port', String(port)]);
