@@ -1,5 +1,4 @@
 /** `wattbridge sim dsmr` flags: parsed and checked, every bad value named with what is allowed. */
-import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind, type FaultRule } from './faults.js';
 import { DSMR_VERSIONS, type DsmrVersion, type PhaseCount } from './types.js';
 import { VERSION_SPECS } from './versions.js';
@@ -30,7 +29,7 @@ export, tariffs and gas, as telegrams of the chosen generation.
   -h, --help         this text
 `;
 
-import { UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError } from '../../cli/usage-error.js';
 
 export interface SimDsmrArgs {
   version: DsmrVersion;
@@ -109,33 +108,28 @@ export function parseFault(text: string): FaultRule {
 }
 
 export function parseSimDsmrArgs(argv: string[]): SimDsmrArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        version: { type: 'string' },
-        interval: { type: 'string' },
-        'tcp-port': { type: 'string' },
-        host: { type: 'string' },
-        'serial-pty': { type: 'string' },
-        stdout: { type: 'boolean' },
-        key: { type: 'string' },
-        aad: { type: 'string' },
-        fault: { type: 'string', multiple: true },
-        seed: { type: 'string' },
-        count: { type: 'string' },
-        phases: { type: 'string' },
-        'no-gas': { type: 'boolean' },
-        'no-solar': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseFlags({
+    args: argv,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      version: { type: 'string' },
+      interval: { type: 'string' },
+      'tcp-port': { type: 'string' },
+      host: { type: 'string' },
+      'serial-pty': { type: 'string' },
+      stdout: { type: 'boolean' },
+      key: { type: 'string' },
+      aad: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      count: { type: 'string' },
+      phases: { type: 'string' },
+      'no-gas': { type: 'boolean' },
+      'no-solar': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const version = versionOf(values.version);
   const intervalText = values.interval;
   const intervalS =

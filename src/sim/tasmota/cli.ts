@@ -1,6 +1,5 @@
-import { UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError } from '../../cli/usage-error.js';
 import { untilStopped } from '../../cli/until-stopped.js';
-import { parseArgs } from 'node:util';
 import { startTasmotaFleet } from './fleet.js';
 import type { TasmotaPlug } from './plug.js';
 import type { TasmotaFaults } from './types.js';
@@ -162,25 +161,20 @@ interface SimArgs {
 }
 
 function parse(argv: string[]): SimArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        count: { type: 'string' },
-        'mqtt-url': { type: 'string' },
-        'tele-period': { type: 'string' },
-        'topic-prefix': { type: 'string' },
-        load: { type: 'string' },
-        fault: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const { values } = parseFlags({
+    args: argv,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      count: { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      'tele-period': { type: 'string' },
+      'topic-prefix': { type: 'string' },
+      load: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const mqttUrl = values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883';
   try {
     new URL(mqttUrl);
