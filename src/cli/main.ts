@@ -38,6 +38,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'dsmr':
       if (sub === 'parse') return dsmrParseCommand(rest, io);
       if (sub === 'serve') return dsmrServeCommand(rest, io);
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        io.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
       io.stderr.write(`Unknown dsmr command "${sub ?? ''}". Available: parse, serve\n`);
       return 2;
     case '--version':

@@ -13,8 +13,11 @@ import { createDecipheriv } from 'node:crypto';
 export const GENERAL_GLO_CIPHERING = 0xdb;
 /** Security control: authenticated and encrypted, suite 0. */
 export const SECURITY_AUTH_ENC = 0x30;
-/** The authentication key every Smarty meter uses (Luxmetering P1 spec 3.2.5). */
-export const SMARTY_AUTH_KEY = Buffer.from('00112233445566778899AABBCCDDEEFF', 'hex');
+/**
+ * The authentication key every Smarty meter uses (Luxmetering P1 spec 3.2.5).
+ * A string, not a shared Buffer: a Buffer constant could be altered by any caller.
+ */
+export const SMARTY_AUTH_KEY_HEX = '00112233445566778899AABBCCDDEEFF';
 
 const TAG_BYTES = 12;
 const SYSTEM_TITLE_BYTES = 8;
@@ -78,7 +81,8 @@ export function readDlmsHeader(buf: Uint8Array, at = 0): DlmsFrameHeader | null 
 }
 
 function normaliseAad(aad: Buffer | undefined, securityByte: number): Buffer {
-  if (aad === undefined) return Buffer.concat([Buffer.of(securityByte), SMARTY_AUTH_KEY]);
+  if (aad === undefined)
+    return Buffer.concat([Buffer.of(securityByte), Buffer.from(SMARTY_AUTH_KEY_HEX, 'hex')]);
   // Accept the bare 16-byte authentication key, or the full AAD (30 || AK)
   // the way smartmeter2mqtt's --enc-aad takes it.
   return aad.length === 16 ? Buffer.concat([Buffer.of(securityByte), aad]) : aad;

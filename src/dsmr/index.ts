@@ -17,7 +17,7 @@ export {
   dlmsFrameCounter,
   readDlmsHeader,
   DsmrDecryptError,
-  SMARTY_AUTH_KEY,
+  SMARTY_AUTH_KEY_HEX,
   type DlmsFrameHeader,
 } from './decrypt.js';
 export { DlmsFramer, type DlmsFramerStats } from './dlms-framer.js';

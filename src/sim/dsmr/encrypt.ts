@@ -9,7 +9,11 @@
  * IV must never repeat under one key.
  */
 import { createCipheriv } from 'node:crypto';
-import { GENERAL_GLO_CIPHERING, SECURITY_AUTH_ENC, SMARTY_AUTH_KEY } from '../../dsmr/decrypt.js';
+import {
+  GENERAL_GLO_CIPHERING,
+  SECURITY_AUTH_ENC,
+  SMARTY_AUTH_KEY_HEX,
+} from '../../dsmr/decrypt.js';
 
 const TAG_BYTES = 12;
 
@@ -40,7 +44,7 @@ export class DlmsEncryptor {
   constructor(o: DlmsEncryptorOptions) {
     if (o.key.length !== 16) throw new RangeError('key must be 16 bytes');
     if (o.systemTitle.length !== 8) throw new RangeError('system title must be 8 bytes');
-    const aad = Buffer.from(o.aad ?? SMARTY_AUTH_KEY);
+    const aad = o.aad ? Buffer.from(o.aad) : Buffer.from(SMARTY_AUTH_KEY_HEX, 'hex');
     if (aad.length === 17 ? aad[0] !== SECURITY_AUTH_ENC : aad.length !== 16) {
       throw new RangeError('aad must be the 16-byte authentication key or 30 and that key');
     }
