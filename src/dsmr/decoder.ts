@@ -52,6 +52,7 @@ export class DsmrDecoder {
     valid: 0,
     rejected: {
       'crc-mismatch': 0,
+      'crc-missing': 0,
       truncated: 0,
       oversize: 0,
       malformed: 0,

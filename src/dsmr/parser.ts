@@ -245,5 +245,33 @@ export function parseTelegram(
     }
   }
   const { header, timestamp, objects, malformedLines } = body;
+  if (crc === null && options.verifyCrc !== false) {
+    const why = crclessProblem(header, objects);
+    if (why) return reject('crc-missing', why);
+  }
   return { ok: true, telegram: { header, crc, crcChecked, timestamp, objects, malformedLines } };
+}
+
+/** A DSMR header: three letters of the maker, the baud-rate digit, then the identification. */
+const HEADER_SHAPE = /^[A-Za-z]{3}\d/;
+
+/**
+ * Only DSMR 2.2/3-era meters (and Q3D, ACE4000) send telegrams without a CRC.
+ * Without the CRC nothing else vouches for the bytes, so a CRC-less block
+ * must look like a telegram: a real header, at least one object the table
+ * knows, and no P1 version that requires a CRC. Otherwise random bytes between
+ * a '/' and a '!' would pass as a meter reading.
+ */
+function crclessProblem(header: string, objects: readonly DsmrObject[]): string | undefined {
+  if (!HEADER_SHAPE.test(header))
+    return `no CRC and no DSMR header (got "${header.slice(0, 20)}"): not taken as a telegram`;
+  // DSMR's P1 version, or the Belgian e-MUCS version: both only exist on meters that send a CRC.
+  const version = objects.find((o) => o.obis === '1-3:0.2.8' || o.obis === '0-0:96.1.4');
+  const v =
+    version?.kind === 'text' && version.value !== null ? Number.parseInt(version.value, 10) : NaN;
+  if (v >= 40)
+    return `no CRC, but P1 version ${version?.kind === 'text' ? version.value : ''} requires one`;
+  if (!objects.some((o) => o.kind !== 'unknown'))
+    return 'no CRC and no known DSMR object: not taken as a telegram';
+  return undefined;
 }

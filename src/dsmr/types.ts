@@ -141,6 +141,8 @@ export interface DsmrTelegram {
 export type DsmrRejectReason =
   /** The CRC after `!` does not match the bytes. */
   | 'crc-mismatch'
+  /** No CRC where one is required (DSMR 4+), or a CRC-less block that does not look like a telegram. */
+  | 'crc-missing'
   /** A new `/` arrived before `!`, or the input ended inside a telegram. */
   | 'truncated'
   /** More bytes than the framer's limit without reaching `!`. */

@@ -178,3 +178,26 @@ describe('values', () => {
     ]);
   });
 });
+
+describe('telegrams without a CRC', () => {
+  it('rejects random bytes between a slash and a bang instead of calling them a reading', () => {
+    const junk = Buffer.from('/\u00f8\f\u00fe\u0001garbage\r\n\r\nxx(12)\r\n!\r\n', 'latin1');
+    const r = parseTelegram(junk);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toBe('crc-missing');
+  });
+
+  it('rejects a DSMR 5 telegram whose CRC digits were lost', () => {
+    const text = fixture('dsmr-reader-5b-fluvius.txt').toString('latin1');
+    const stripped = Buffer.from(text.replace(/!([0-9A-Fa-f]{1,4})\r?\n?$/, '!\r\n'), 'latin1');
+    const r = parseTelegram(stripped);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/no CRC, but P1 version 50\d* requires one/);
+  });
+
+  it('still accepts a real DSMR 2.2 telegram, marked unchecked', () => {
+    const r = parseTelegram(fixture('dsmr_parser-v2.2-iskra-mt382.txt'));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.telegram.crcChecked).toBe(false);
+  });
+});
