@@ -13,6 +13,8 @@ export interface Rig {
   obs: Observer;
   clock: { now: number };
   plug(opts?: Partial<TasmotaPlugOptions>): Promise<TasmotaPlug>;
+  /** Publish a command as a controller would; returns the observer index its replies start at. */
+  send(topic: string, payload: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,11 @@ export async function startRig(startMs = T0): Promise<Rig> {
     broker,
     obs,
     clock,
+    async send(topic, payload) {
+      const from = obs.mark();
+      await obs.publish(topic, payload);
+      return from;
+    },
     async plug(opts = {}) {
       const plug = new TasmotaPlug({
         mqttUrl: broker.url,

@@ -15,13 +15,6 @@ describe('Tasmota plug telemetry and energy', () => {
     await rig.close();
   });
 
-  /** Publish a command, return the index to read replies from. */
-  async function send(topic: string, payload: string): Promise<number> {
-    const from = rig.obs.mark();
-    await rig.obs.publish(topic, payload);
-    return from;
-  }
-
   it('sends STATE and SENSOR on TelePeriod with ENERGY integrating power over time', async () => {
     const plug = await rig.plug({
       topic: 'e1',
@@ -32,11 +25,11 @@ describe('Tasmota plug telemetry and energy', () => {
     // Let the first teleperiod (5 s after connecting) pass, then switch on.
     rig.clock.now = T0 + 5000;
     plug.tick();
-    let from = await send('cmnd/e1/POWER', 'ON');
+    let from = await rig.send('cmnd/e1/POWER', 'ON');
     await rig.obs.waitFor((m) => m.topic === 'stat/e1/POWER', from);
 
     rig.clock.now = T0 + 5000 + 30 * 60_000;
-    from = await send('cmnd/e1/TelePeriod', '');
+    from = await rig.send('cmnd/e1/TelePeriod', '');
     expect(await jsonOn(rig.obs, 'stat/e1/RESULT', from)).toEqual({ TelePeriod: 3600 });
     const state = await jsonOn(rig.obs, 'tele/e1/STATE', from);
     expect(state).toMatchObject({ Time: '2024-01-15T07:58:05', UptimeSec: 1805, POWER: 'ON' });
@@ -63,7 +56,7 @@ describe('Tasmota plug telemetry and energy', () => {
     rig.clock.now += 3599_000;
     from = rig.obs.mark();
     plug.tick();
-    const barrier = await send('cmnd/e1/POWER', '');
+    const barrier = await rig.send('cmnd/e1/POWER', '');
     await rig.obs.waitFor((m) => m.topic === 'stat/e1/POWER', barrier);
     expect(rig.obs.on('tele/e1/SENSOR', from)).toEqual([]);
     // ...then the plug reports on its own; Period is the hour since the last report.
@@ -75,23 +68,23 @@ describe('Tasmota plug telemetry and energy', () => {
 
   it('keeps Period out of Status 10 / Status 8 and reports state under StatusSTS', async () => {
     await rig.plug({ topic: 'e2', loadWatts: 200 });
-    await send('cmnd/e2/POWER', 'ON');
-    let from = await send('cmnd/e2/Status', '10');
+    await rig.send('cmnd/e2/POWER', 'ON');
+    let from = await rig.send('cmnd/e2/Status', '10');
     const sns = await jsonOn(rig.obs, 'stat/e2/STATUS10', from);
     expect(sns).toHaveProperty('StatusSNS.ENERGY.Power', 200);
     expect(sns).not.toHaveProperty('StatusSNS.ENERGY.Period');
-    from = await send('cmnd/e2/STATUS', '8');
+    from = await rig.send('cmnd/e2/STATUS', '8');
     expect(await jsonOn(rig.obs, 'stat/e2/STATUS8', from)).toHaveProperty(
       'StatusSNS.ENERGY.Total',
       0,
     );
-    from = await send('cmnd/e2/status', '11');
+    from = await rig.send('cmnd/e2/status', '11');
     expect(await jsonOn(rig.obs, 'stat/e2/STATUS11', from)).toHaveProperty('StatusSTS.POWER', 'ON');
   });
 
   it('answers Status 0 with one message per status, Status 5 with network and Status 2 with firmware', async () => {
     const plug = await rig.plug({ topic: 'e3', mac: 'DC4F22112233' });
-    let from = await send('cmnd/e3/STATUS', '0');
+    let from = await rig.send('cmnd/e3/STATUS', '0');
     const topics = (
       await rig.obs.waitForCount((m) => m.topic.startsWith('stat/e3/STATUS'), 11, from)
     ).map((m) => m.topic.slice('stat/e3/'.length));
@@ -108,22 +101,22 @@ describe('Tasmota plug telemetry and energy', () => {
       'STATUS10',
       'STATUS11',
     ]);
-    from = await send('cmnd/e3/STATUS', '5');
+    from = await rig.send('cmnd/e3/STATUS', '5');
     const net = await jsonOn(rig.obs, 'stat/e3/STATUS5', from);
     expect(net).toMatchObject({ StatusNET: { Mac: 'DC:4F:22:11:22:33' } });
     expect(net).toHaveProperty('StatusNET.IPAddress');
     expect(net).toHaveProperty('StatusNET.Hostname');
-    from = await send('cmnd/e3/STATUS', '2');
+    from = await rig.send('cmnd/e3/STATUS', '2');
     expect(await jsonOn(rig.obs, 'stat/e3/STATUS2', from)).toHaveProperty(
       'StatusFWR.Version',
       expect.stringMatching(/^\d+\.\d+\.\d+\(/),
     );
-    from = await send('cmnd/e3/STATUS', '6');
+    from = await rig.send('cmnd/e3/STATUS', '6');
     expect(await jsonOn(rig.obs, 'stat/e3/STATUS6', from)).toHaveProperty(
       'StatusMQT.MqttClient',
       'DVES_112233',
     );
-    from = await send('cmnd/e3/STATUS', '99');
+    from = await rig.send('cmnd/e3/STATUS', '99');
     expect(await jsonOn(rig.obs, 'stat/e3/RESULT', from)).toEqual({ Command: 'Error' });
     expect(plug.mac).toBe('DC4F22112233');
   });
@@ -143,15 +136,15 @@ describe('Tasmota plug telemetry and energy', () => {
       '2024-01-15T07:28:25',
     ]);
 
-    from = await send('cmnd/e4/TelePeriod', '5');
+    from = await rig.send('cmnd/e4/TelePeriod', '5');
     expect(await jsonOn(rig.obs, 'stat/e4/RESULT', from)).toEqual({ TelePeriod: 10 });
-    from = await send('cmnd/e4/TelePeriod', '1');
+    from = await rig.send('cmnd/e4/TelePeriod', '1');
     expect(await jsonOn(rig.obs, 'stat/e4/RESULT', from)).toEqual({ TelePeriod: 300 });
-    from = await send('cmnd/e4/TelePeriod', '0');
+    from = await rig.send('cmnd/e4/TelePeriod', '0');
     expect(await jsonOn(rig.obs, 'stat/e4/RESULT', from)).toEqual({ TelePeriod: 0 });
     rig.clock.now += 7200_000;
     plug.tick();
-    const marker = await send('cmnd/e4/POWER', '');
+    const marker = await rig.send('cmnd/e4/POWER', '');
     await rig.obs.waitFor((m) => m.topic === 'stat/e4/POWER', marker);
     expect(rig.obs.on('tele/e4/SENSOR', from)).toEqual([]);
   });
@@ -159,13 +152,13 @@ describe('Tasmota plug telemetry and energy', () => {
   it('moves Today into Yesterday at midnight, splitting energy at 00:00', async () => {
     rig.clock.now = Date.UTC(2024, 0, 15, 23, 50, 0);
     const plug = await rig.plug({ topic: 'e5', loadWatts: 600 });
-    await send('cmnd/e5/POWER', 'ON');
+    await rig.send('cmnd/e5/POWER', 'ON');
     await rig.obs.waitFor((m) => m.topic === 'stat/e5/POWER' && m.payload === 'ON');
     rig.clock.now = Date.UTC(2024, 0, 16, 0, 10, 0);
     plug.tick();
     expect(plug.energy().yesterdayKWh).toBeCloseTo(0.1, 6);
     expect(plug.energy().todayKWh).toBeCloseTo(0.1, 6);
-    const from = await send('cmnd/e5/STATUS', '10');
+    const from = await rig.send('cmnd/e5/STATUS', '10');
     const sns = await jsonOn(rig.obs, 'stat/e5/STATUS10', from);
     expect(sns).toMatchObject({
       StatusSNS: {
@@ -178,11 +171,11 @@ describe('Tasmota plug telemetry and energy', () => {
   it('without NTP reports 1970 time and never resets Today', async () => {
     rig.clock.now = Date.UTC(2024, 0, 15, 23, 50, 0);
     const plug = await rig.plug({ topic: 'e6', loadWatts: 600, faults: { noNtp: true } });
-    await send('cmnd/e6/POWER', 'ON');
+    await rig.send('cmnd/e6/POWER', 'ON');
     await rig.obs.waitFor((m) => m.topic === 'stat/e6/POWER' && m.payload === 'ON');
     rig.clock.now = Date.UTC(2024, 0, 16, 0, 10, 0);
     plug.tick();
-    const from = await send('cmnd/e6/STATUS', '10');
+    const from = await rig.send('cmnd/e6/STATUS', '10');
     const sns = await jsonOn(rig.obs, 'stat/e6/STATUS10', from);
     expect(sns).toMatchObject({
       StatusSNS: { Time: '1970-01-01T00:20:00', ENERGY: { Total: 0.2, Yesterday: 0, Today: 0.2 } },
@@ -195,7 +188,7 @@ describe('Tasmota plug telemetry and energy', () => {
       relays: 2,
       loadWatts: (relay, t) => (relay === 1 ? 100 : t < T0 + 3600_000 ? 50 : 500),
     });
-    await send('cmnd/e7/POWER0', 'ON');
+    await rig.send('cmnd/e7/POWER0', 'ON');
     await rig.obs.waitFor((m) => m.topic === 'stat/e7/POWER2' && m.payload === 'ON');
     for (let h = 1; h <= 2; h++) {
       rig.clock.now = T0 + h * 3600_000;
