@@ -167,6 +167,15 @@ export class Hub extends EventEmitter {
     for (const e of events) this.apply(e, route, retained, topic);
   }
 
+  /**
+   * Events from a source that is not a bus message: a P1 meter on a serial
+   * port or a TCP reader. `source` names it in rejection reports.
+   */
+  ingest(events: readonly DeviceEvent[], source: string): void {
+    if (this.stopping) return;
+    for (const e of events) this.apply(e, undefined, false, source);
+  }
+
   private routeFor(topic: string): Route | undefined {
     for (const r of this.routes) {
       for (const f of r.filters) if (f.matches(topic)) return r;
@@ -208,8 +217,14 @@ export class Hub extends EventEmitter {
     }
   }
 
-  private apply(e: DeviceEvent, route: Route, retained: boolean, topic: string): void {
+  private apply(
+    e: DeviceEvent,
+    route: Route | undefined,
+    retained: boolean,
+    topic: string,
+  ): void {
     if (e.kind === 'subscribe') {
+      if (!route) return;
       const fresh = e.filters.filter((f) => !route.filters.some((x) => x.filter === f));
       route.filters.push(...fresh.map((f) => new TopicFilter(f)));
       if (fresh.length > 0)
