@@ -1,7 +1,7 @@
 import type { Metric } from './metrics.js';
 
-/** The protocols (device conventions) the hub speaks. */
-export type Protocol = 'tasmota' | 'moko' | 'mqtt2go' | 'dsmr';
+/** The protocols (device conventions) the hub speaks; senml: readings other collectors publish. */
+export type Protocol = 'tasmota' | 'moko' | 'mqtt2go' | 'dsmr' | 'senml';
 
 /** Identity of a device as its own convention names it. */
 export interface NativeRef {
@@ -35,6 +35,30 @@ export interface ReadingEvent extends NativeRef {
   readonly metric: Metric;
   readonly value: number;
   /** Epoch milliseconds. */
+  readonly ts: number;
+  /** The sender's priority for this reading (MQTT2GO priority_level), kept beside it. */
+  readonly priority?: number;
+}
+
+/**
+ * A countdown runs on the device: in `seconds` the relay switches to
+ * `state`. seconds 0 means no countdown runs (expired or cancelled).
+ */
+export interface CountdownEvent extends NativeRef {
+  readonly kind: 'countdown';
+  readonly relay: number;
+  readonly seconds: number;
+  readonly state: 'on' | 'off';
+  readonly ts: number;
+}
+
+/**
+ * The device left the fleet (Moko delete_device after a factory reset): the
+ * hub marks it removed and keeps its history.
+ */
+export interface RemovedEvent extends NativeRef {
+  readonly kind: 'removed';
+  readonly reason: string;
   readonly ts: number;
 }
 
@@ -78,6 +102,8 @@ export interface RejectedEvent extends NativeRef {
 export type DeviceEvent =
   | StateEvent
   | ReadingEvent
+  | CountdownEvent
+  | RemovedEvent
   | AvailabilityEvent
   | InfoEvent
   | SeenEvent

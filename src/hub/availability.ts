@@ -4,11 +4,17 @@ import type { DeviceState } from './device.js';
 export const DEFAULT_SILENCE_MS = 15 * 60_000;
 
 /**
- * How long a device may stay silent before it counts as unavailable: the
- * protocol's limit, or three of its own report periods when it reports less
- * often than that.
+ * How long a device may stay silent before it counts as unavailable. With a
+ * heartbeat: the protocol's limit, or three of its own report periods when it
+ * reports less often than that. Without one (`periods` set): that many of its
+ * observed report periods, the protocol's limit until a period is known.
  */
-export function silenceLimit(dev: DeviceState, protocolLimitMs: number | undefined): number {
+export function silenceLimit(
+  dev: DeviceState,
+  protocolLimitMs: number | undefined,
+  periods?: number,
+): number {
+  if (periods !== undefined && dev.reportIntervalMs > 0) return periods * dev.reportIntervalMs;
   return Math.max(protocolLimitMs ?? DEFAULT_SILENCE_MS, 3 * dev.reportIntervalMs);
 }
 

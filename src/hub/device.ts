@@ -11,7 +11,11 @@ export interface DeviceState {
   info: DeviceInfo;
   /** relay index (1-based) -> on. */
   relays: Map<number, boolean>;
-  readings: Map<string, { value: number; ts: number }>;
+  readings: Map<string, { value: number; ts: number; priority?: number }>;
+  /** relay -> countdown running on the device (ends at epoch ms, then state). */
+  countdowns: Map<number, { endsAt: number; state: 'on' | 'off' }>;
+  /** Set when the device left the fleet (factory reset); history is kept. */
+  removed?: { reason: string; ts: number };
   availability: Availability;
   availabilityReason: string;
   availabilitySince: number;
@@ -27,7 +31,9 @@ export interface DeviceSnapshot {
   nativeId: string;
   info: DeviceInfo;
   relays: { relay: number; state: 'on' | 'off' }[];
-  readings: Record<string, { value: number; unit: string; ts: string }>;
+  readings: Record<string, { value: number; unit: string; ts: string; priority?: number }>;
+  countdowns: { relay: number; state: 'on' | 'off'; endsAt: string }[];
+  removed?: { reason: string; ts: string };
   availability: Availability;
   availabilityReason: string;
   availabilitySince: string;
@@ -48,6 +54,7 @@ export function newDevice(
     info: {},
     relays: new Map(),
     readings: new Map(),
+    countdowns: new Map(),
     availability: 'unknown',
     availabilityReason: 'not heard from yet',
     availabilitySince: now,
@@ -61,6 +68,7 @@ export function snapshot(d: DeviceState): DeviceSnapshot {
   const readings: DeviceSnapshot['readings'] = {};
   for (const [metric, r] of [...d.readings].sort(([a], [b]) => a.localeCompare(b))) {
     readings[metric] = { value: r.value, unit: unitOf(metric), ts: new Date(r.ts).toISOString() };
+    if (r.priority !== undefined) readings[metric].priority = r.priority;
   }
   return {
     id: d.id,
@@ -71,6 +79,12 @@ export function snapshot(d: DeviceState): DeviceSnapshot {
       .sort(([a], [b]) => a - b)
       .map(([relay, on]) => ({ relay, state: on ? 'on' : 'off' })),
     readings,
+    countdowns: [...d.countdowns]
+      .sort(([a], [b]) => a - b)
+      .map(([relay, c]) => ({ relay, state: c.state, endsAt: new Date(c.endsAt).toISOString() })),
+    ...(d.removed && {
+      removed: { reason: d.removed.reason, ts: new Date(d.removed.ts).toISOString() },
+    }),
     availability: d.availability,
     availabilityReason: d.availabilityReason,
     availabilitySince: new Date(d.availabilitySince).toISOString(),

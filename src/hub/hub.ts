@@ -22,6 +22,12 @@ export interface HubOptions {
   commandTimeoutMs: number;
   /** Per protocol: silence (ms) after which a device is unavailable. */
   silenceMs: Partial<Record<Protocol, number>>;
+  /**
+   * Per protocol without a heartbeat (MQTT2GO): unavailable after this many
+   * of the device's own observed report periods; silenceMs applies until a
+   * period is known.
+   */
+  silencePeriods?: Partial<Record<Protocol, number>>;
   baseTopic: string;
   now?: () => number;
   /** How often silence is checked (ms). */
@@ -217,12 +223,7 @@ export class Hub extends EventEmitter {
     }
   }
 
-  private apply(
-    e: DeviceEvent,
-    route: Route | undefined,
-    retained: boolean,
-    topic: string,
-  ): void {
+  private apply(e: DeviceEvent, route: Route | undefined, retained: boolean, topic: string): void {
     if (e.kind === 'subscribe') {
       if (!route) return;
       const fresh = e.filters.filter((f) => !route.filters.some((x) => x.filter === f));
@@ -237,8 +238,7 @@ export class Hub extends EventEmitter {
     switch (e.kind) {
       case 'seen':
         // A retained message is what the device said some time ago, not a sign of life.
-        if (!retained)
-          observeReport(dev, e.ts, silenceLimit(dev, this.opts.silenceMs[dev.protocol]));
+        if (!retained) observeReport(dev, e.ts, this.silenceLimitOf(dev));
         return;
       case 'state': {
         this.counters.stateReports++;
@@ -252,7 +252,12 @@ export class Hub extends EventEmitter {
       case 'reading': {
         this.counters.readings++;
         if (!retained) this.markAlive(dev);
-        dev.readings.set(e.metric, { value: e.value, ts: e.ts });
+        dev.readings.set(
+          e.metric,
+          e.priority === undefined
+            ? { value: e.value, ts: e.ts }
+            : { value: e.value, ts: e.ts, priority: e.priority },
+        );
         this.store('store a reading', () =>
           this.opts.store.append(dev.id, e.metric, e.ts, e.value),
         );
@@ -275,6 +280,20 @@ export class Hub extends EventEmitter {
         }
         return;
       }
+      case 'countdown': {
+        if (!retained) this.markAlive(dev);
+        if (e.seconds > 0)
+          dev.countdowns.set(e.relay, { endsAt: e.ts + e.seconds * 1000, state: e.state });
+        else dev.countdowns.delete(e.relay);
+        this.emit('countdown', snapshot(dev), e.relay);
+        return;
+      }
+      case 'removed':
+        dev.removed = { reason: e.reason, ts: e.ts };
+        dev.countdowns.clear();
+        this.setAvailability(dev, 'offline', `removed: ${e.reason}`, e.ts);
+        this.emit('removed', snapshot(dev));
+        return;
       case 'rejected':
         this.counters.rejectedFields++;
         this.recordRejection(topic, e.reason, 'dropped unusable fields from a message');
@@ -325,10 +344,18 @@ export class Hub extends EventEmitter {
     }
   }
 
+  private silenceLimitOf(dev: DeviceState): number {
+    return silenceLimit(
+      dev,
+      this.opts.silenceMs[dev.protocol],
+      this.opts.silencePeriods?.[dev.protocol],
+    );
+  }
+
   private checkSilence(): void {
     const now = this.now();
     for (const dev of this.registry.all()) {
-      const limit = silenceLimit(dev, this.opts.silenceMs[dev.protocol]);
+      const limit = this.silenceLimitOf(dev);
       if (dev.availability === 'online') {
         const silent = now - dev.lastSeen;
         if (silent > limit)
