@@ -396,15 +396,11 @@ export class Hub extends EventEmitter {
   }
 
   /**
-   * Switch a relay and resolve with the state the device confirmed. Fails with
-   * HubError: not_found, bad_request, disconnected, or unreachable (offline
-   * device, or no confirmation within the command timeout).
+   * The device a command is for, once it can be sent: fails with HubError
+   * shutting_down, not_found, bad_request (relay), disconnected, or
+   * unreachable (offline device).
    */
-  async setPower(
-    id: string,
-    relay: number,
-    state: PowerState,
-  ): Promise<{ relay: number; state: 'on' | 'off' }> {
+  private commandTarget(id: string, relay: number): DeviceState {
     if (this.stopping) throw new HubError('shutting_down', 'The hub is shutting down');
     const dev = this.registry.get(id);
     if (!dev) throw new HubError('not_found', `No device with id "${id}"`);
@@ -423,6 +419,20 @@ export class Hub extends EventEmitter {
       this.counters.commandsFailed++;
       throw new HubError('unreachable', `${UNREACHABLE_MESSAGE} (${dev.availabilityReason})`);
     }
+    return dev;
+  }
+
+  /**
+   * Switch a relay and resolve with the state the device confirmed. Fails with
+   * HubError: not_found, bad_request, disconnected, or unreachable (offline
+   * device, or no confirmation within the command timeout).
+   */
+  async setPower(
+    id: string,
+    relay: number,
+    state: PowerState,
+  ): Promise<{ relay: number; state: 'on' | 'off' }> {
+    const dev = this.commandTarget(id, relay);
     const current = dev.relays.get(relay);
     const want =
       state === 'on'
@@ -446,6 +456,17 @@ export class Hub extends EventEmitter {
       this.counters.commandsFailed++;
       throw err;
     }
+  }
+
+  /**
+   * Send a countdown, timer or poll to a device, encoded by its driver.
+   * Resolves once it is published; what the device then reports arrives as
+   * events. Fails like setPower, or with the driver's own refusal
+   * (bad_request, unsupported).
+   */
+  async command(id: string, command: Exclude<Command, { kind: 'power' }>): Promise<void> {
+    const dev = this.commandTarget(id, command.kind === 'poll' ? 1 : command.relay);
+    await this.send(dev, command);
   }
 
   get commandsInFlight(): number {
