@@ -41,36 +41,47 @@ export function partialOfPoint(ts: number, value: number): Partial {
 }
 
 /**
- * Folds points given as parallel arrays, in ascending time order (the caller
- * sorts), into one partial; undefined for no points.
+ * Folds points of one series, given one at a time in ascending time order,
+ * into a partial. Used on the flush path and for the raw edges of a query.
  */
-export function foldPoints(ts: ArrayLike<number>, values: ArrayLike<number>): Partial | undefined {
-  const n = ts.length;
-  if (n === 0) return undefined;
-  const p = partialOfPoint(ts[0]!, values[0]!);
-  let prevTs = p.firstTs;
-  let prev = p.first;
-  for (let i = 1; i < n; i++) {
-    const t = ts[i]!;
-    const v = values[i]!;
+export class PartialFolder {
+  private p: Partial | undefined;
+
+  add(ts: number, value: number): void {
+    const p = this.p;
+    if (!p) {
+      this.p = partialOfPoint(ts, value);
+      return;
+    }
     p.count++;
-    p.sum += v;
-    p.sumSq += v * v;
-    if (v < p.min) {
-      p.min = v;
-      p.minTs = t;
+    p.sum += value;
+    p.sumSq += value * value;
+    if (value < p.min) {
+      p.min = value;
+      p.minTs = ts;
     }
-    if (v > p.max) {
-      p.max = v;
-      p.maxTs = t;
+    if (value > p.max) {
+      p.max = value;
+      p.maxTs = ts;
     }
-    p.integral += ((t - prevTs) * (prev + v)) / 2;
-    prevTs = t;
-    prev = v;
+    p.integral += trapezoid(p.lastTs, p.last, ts, value);
+    p.lastTs = ts;
+    p.last = value;
   }
-  p.lastTs = prevTs;
-  p.last = prev;
-  return p;
+
+  /** The partial so far (undefined before the first point); the folder starts afresh. */
+  take(): Partial | undefined {
+    const p = this.p;
+    this.p = undefined;
+    return p;
+  }
+}
+
+/** Folds parallel arrays of points in ascending time order; undefined for none. */
+export function foldPoints(ts: ArrayLike<number>, values: ArrayLike<number>): Partial | undefined {
+  const f = new PartialFolder();
+  for (let i = 0; i < ts.length; i++) f.add(ts[i]!, values[i]!);
+  return f.take();
 }
 
 /** The trapezoid between two consecutive points, in value·ms. */

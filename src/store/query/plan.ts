@@ -19,7 +19,11 @@ function alignDown(t: number, step: number): number {
 }
 
 /** [from, to) as whole minutes in the middle and raw points at the ragged ends. */
-function minutesAndRaw(from: number, to: number, out: Segment[]): void {
+function minutesAndRaw(from: number, to: number, useMinutes: boolean, out: Segment[]): void {
+  if (!useMinutes) {
+    out.push({ level: 'raw', from, to });
+    return;
+  }
   const m1 = alignUp(from, MINUTE_MS);
   const m2 = alignDown(to, MINUTE_MS);
   if (m1 >= m2) {
@@ -36,18 +40,30 @@ function minutesAndRaw(from: number, to: number, out: Segment[]): void {
  * minute rollups for the whole minutes left at either end, and raw points
  * for the rest, in time order, without gaps or overlap. Rollup buckets are
  * aligned to the epoch, so a span is whole only when both ends are aligned.
+ * `coarsest` caps the level: a query grouped by 15 minutes cannot use hours.
  */
-export function planSegments(from: number, to: number): Segment[] {
+export function planSegments(from: number, to: number, coarsest: SegmentLevel = 'hour'): Segment[] {
   const out: Segment[] = [];
   if (from >= to) return out;
+  const useMinutes = coarsest !== 'raw';
   const h1 = alignUp(from, HOUR_MS);
   const h2 = alignDown(to, HOUR_MS);
-  if (h1 >= h2) {
-    minutesAndRaw(from, to, out);
+  if (coarsest !== 'hour' || h1 >= h2) {
+    minutesAndRaw(from, to, useMinutes, out);
     return out;
   }
-  if (from < h1) minutesAndRaw(from, h1, out);
+  if (from < h1) minutesAndRaw(from, h1, true, out);
   out.push({ level: 'hour', from: h1, to: h2 });
-  if (h2 < to) minutesAndRaw(h2, to, out);
+  if (h2 < to) minutesAndRaw(h2, to, true, out);
   return out;
+}
+
+/**
+ * The coarsest rollup whose buckets never straddle a bucket of intervalMs
+ * (epoch-aligned): one that divides the interval. Without an interval the
+ * whole range is one bucket, so hours serve.
+ */
+export function coarsestFor(intervalMs: number | undefined): SegmentLevel {
+  if (intervalMs === undefined || intervalMs % HOUR_MS === 0) return 'hour';
+  return intervalMs % MINUTE_MS === 0 ? 'minute' : 'raw';
 }
