@@ -1,7 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Partial } from './query/partial.js';
 import { SqliteRollups } from './sqlite-rollups.js';
+import { SqliteSummaries } from './sqlite-summary.js';
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqlite-schema.js';
 import {
   RenameError,
@@ -10,7 +12,10 @@ import {
   type RollupRow,
   type Store,
   type StoreStats,
+  type SeriesKey,
   type StoredDevice,
+  type SummaryFields,
+  type SummaryLevel,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -51,6 +56,7 @@ export class SqliteStore implements Store {
   private readonly selectSetting: Database.Statement;
   private readonly upsertSetting: Database.Statement;
   private readonly rollupWriter: SqliteRollups;
+  private readonly summaryReader: SqliteSummaries;
   private readonly writeBatch: () => void;
 
   constructor(private readonly opts: SqliteStoreOptions) {
@@ -63,6 +69,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SQLITE_SCHEMA);
     this.rollupWriter = new SqliteRollups(this.db);
+    this.summaryReader = new SqliteSummaries(this.db);
     this.migrate();
     for (const row of this.db.prepare('SELECT id, device_id, metric FROM series').all() as {
       id: number;
@@ -246,6 +253,17 @@ export class SqliteStore implements Store {
     const id = this.seriesIds.get(deviceId)?.get(metric);
     if (id === undefined) return [];
     return this.rollupWriter.read(id, level, from, to);
+  }
+
+  summaries(
+    series: readonly SeriesKey[],
+    level: SummaryLevel,
+    from: number,
+    to: number,
+    fields: SummaryFields,
+  ): (Partial | undefined)[] {
+    const ids = series.map((s) => this.seriesIds.get(s.deviceId)?.get(s.metric));
+    return this.summaryReader.summaries(ids, level, from, to, fields);
   }
 
   extent(deviceId: string, metric: string): { first: number; last: number } | undefined {

@@ -17,6 +17,14 @@ export interface Point {
 }
 
 export type RollupLevel = 'minute' | 'hour';
+export type SummaryLevel = RollupLevel | 'raw';
+export type SummaryFields = 'moments' | 'all';
+
+/** One series: a device's metric. */
+export interface SeriesKey {
+  deviceId: string;
+  metric: string;
+}
 
 /** The summary of one series over one minute or hour; `bucket` is its start (epoch ms). */
 export interface RollupRow extends Partial {
@@ -65,6 +73,22 @@ export interface Store {
     from: number,
     to: number,
   ): RollupRow[];
+  /**
+   * For each series, the span [from, to) of one level folded into one
+   * partial (buckets that start in it for rollups, points for 'raw'), as
+   * merging rollups() or range() in time order would give; undefined where
+   * the span holds no points. Lets a database fold where the rows are, for
+   * all the series of a query at once. With fields 'moments' only count,
+   * sum, sumSq, min and max are computed (the rest are NaN): all that COUNT,
+   * SUM, MEAN, SPREAD and STDDEV need.
+   */
+  summaries(
+    series: readonly SeriesKey[],
+    level: SummaryLevel,
+    from: number,
+    to: number,
+    fields: SummaryFields,
+  ): (Partial | undefined)[];
   /** Times of the series' first and last stored points; undefined when it has none. */
   extent(deviceId: string, metric: string): { first: number; last: number } | undefined;
   metrics(deviceId: string): string[];

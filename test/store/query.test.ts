@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { energyWh, OPERATIONS, QueryError, runQuery } from '../../src/store/query/index.js';
 import type { Operation, QuerySpec, ResultPoint } from '../../src/store/query/index.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type {
+  RollupLevel,
+  SeriesKey,
+  Store,
+  SummaryFields,
+  SummaryLevel,
+} from '../../src/store/store.js';
 import { prng } from '../dsmr/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 import { firstCopies, referenceQuery, type RawPoint } from './reference.js';
@@ -211,25 +217,53 @@ describe('query engine over a real SQLite store', () => {
   });
 
   it('answers rollup operations from rollups: raw points only at the ragged edges', () => {
-    let rawRead = 0;
-    const counting: Store = Object.assign(Object.create(store) as Store, {
+    // The real store, watched: how many raw points each query folds, and at which levels.
+    const rawByLevel = { raw: 0, minute: 0, hour: 0 };
+    const watched: Store = Object.assign(Object.create(store) as Store, {
       range: (d: string, m: string, f: number, t: number) => {
         const pts = store.range(d, m, f, t);
-        rawRead += pts.length;
+        rawByLevel.raw += pts.length;
         return pts;
       },
+      rollups: (d: string, m: string, level: RollupLevel, f: number, t: number) => {
+        const rows = store.rollups(d, m, level, f, t);
+        rawByLevel[level] += rows.reduce((n, r) => n + r.count, 0);
+        return rows;
+      },
+      summaries: (
+        refs: SeriesKey[],
+        level: SummaryLevel,
+        f: number,
+        t: number,
+        fields: SummaryFields,
+      ) => {
+        const parts = store.summaries(refs, level, f, t, fields);
+        for (const p of parts) rawByLevel[level] += p?.count ?? 0;
+        return parts;
+      },
     });
-    const spec: QuerySpec = {
-      series: SERIES,
-      from: T0 + 30 * SEC,
-      to: T0 + 3 * HOUR - 30 * SEC,
-      operation: 'MEAN',
-    };
-    expectSameResults(runQuery(counting, spec), referenceQuery(stored, spec), 'MEAN');
-    const total = runQuery(store, { ...spec, operation: 'COUNT' })[0]!.value;
-    // 30 s at each end of three series: a few dozen points out of thousands.
-    expect(rawRead).toBeGreaterThan(0);
-    expect(rawRead).toBeLessThan(total / 20);
+    for (const intervalMs of [undefined, HOUR, 15 * MIN]) {
+      rawByLevel.raw = rawByLevel.minute = rawByLevel.hour = 0;
+      const spec: QuerySpec = {
+        series: SERIES,
+        from: T0 + 30 * SEC,
+        to: T0 + 3 * HOUR - 30 * SEC,
+        operation: 'MEAN',
+        intervalMs,
+      };
+      expectSameResults(runQuery(watched, spec), referenceQuery(stored, spec), 'MEAN');
+      const total = rawByLevel.raw + rawByLevel.minute + rawByLevel.hour;
+      expect(total).toBe(
+        referenceQuery(stored, { ...spec, operation: 'COUNT', intervalMs: undefined })[0]!.value,
+      );
+      // 30 s at each end of three series: a few dozen points out of thousands.
+      expect(rawByLevel.raw).toBeGreaterThan(0);
+      expect(rawByLevel.raw).toBeLessThan(total / 20);
+      // Hour T0+1h..T0+2h is whole; with 15-minute buckets hours would straddle, so minutes serve.
+      if (intervalMs === 15 * MIN) expect(rawByLevel.hour).toBe(0);
+      else expect(rawByLevel.hour).toBeGreaterThan(total / 5);
+      expect(rawByLevel.minute + rawByLevel.hour).toBeGreaterThan(total * 0.9);
+    }
   });
 });
 

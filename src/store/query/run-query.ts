@@ -1,4 +1,4 @@
-import type { Store } from '../store.js';
+import type { Store, SummaryFields } from '../store.js';
 import { mean, pool, stddev, type Partial } from './partial.js';
 import { coarsestFor } from './plan.js';
 import {
@@ -10,7 +10,7 @@ import {
   sample,
   type TaggedPoint,
 } from './point-ops.js';
-import { seriesPartials, splitIntegrals } from './series-partials.js';
+import { seriesPartials, splitIntegrals, wholeRangePartials } from './series-partials.js';
 import {
   OPERATIONS,
   OPERATIONS_WITH_N,
@@ -36,6 +36,15 @@ const FROM_ROLLUPS: ReadonlySet<Operation> = new Set<Operation>([
   'FIRST',
   'LAST',
   'INTEGRAL',
+]);
+
+/** Operations that need only count, sum, sum of squares, min and max. */
+const MOMENTS_SUFFICE: ReadonlySet<Operation> = new Set<Operation>([
+  'COUNT',
+  'SUM',
+  'MEAN',
+  'SPREAD',
+  'STDDEV',
 ]);
 
 export interface QueryOptions {
@@ -194,9 +203,21 @@ export function pooledPartials(
   frame: Frame,
   intervalMs: number | undefined,
   groupById: boolean,
+  fields: SummaryFields = 'all',
 ): Grouped<Partial> {
   const groups: Grouped<Partial> = new Map();
-  for (const ref of orderedSeries(refs)) {
+  const ordered = orderedSeries(refs);
+  if (intervalMs === undefined) {
+    const base = frame.bucketOf(frame.lo);
+    wholeRangePartials(store, ordered, frame.lo, frame.hi, fields).forEach((p, i) => {
+      if (!p) return;
+      const target = slot(groups, groupById ? ordered[i]!.deviceId : '');
+      const sofar = target.get(base);
+      target.set(base, sofar ? pool(sofar, p) : p);
+    });
+    return groups;
+  }
+  for (const ref of ordered) {
     const span = clampToData(store, ref, frame);
     if (!span) continue;
     const buckets = seriesPartials(
@@ -206,6 +227,7 @@ export function pooledPartials(
       span.to,
       frame.bucketOf,
       coarsestFor(intervalMs),
+      fields,
     );
     const integrals = intervalMs === undefined ? undefined : splitIntegrals(buckets, intervalMs);
     const target = slot(groups, groupById ? ref.deviceId : '');
@@ -279,7 +301,14 @@ export function runQuery(store: Store, spec: QuerySpec, opts: QueryOptions = {})
     return points.map((p) => ({ deviceId: p.deviceId, ts: p.ts, value: p.value }));
   }
   if (FROM_ROLLUPS.has(op)) {
-    const groups = pooledPartials(store, spec.series, frame, spec.intervalMs, grouped);
+    const groups = pooledPartials(
+      store,
+      spec.series,
+      frame,
+      spec.intervalMs,
+      grouped,
+      MOMENTS_SUFFICE.has(op) ? 'moments' : 'all',
+    );
     const unit = spec.integralUnitMs ?? 1000;
     return emit(groups, grouped, (start, p) => {
       const r = fromPartial(op, p, start, frame, unit);

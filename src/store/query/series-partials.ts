@@ -1,4 +1,4 @@
-import type { Store } from '../store.js';
+import type { Store, SummaryFields } from '../store.js';
 import { mergeInTime, PartialFolder, trapezoid, type Partial } from './partial.js';
 import { planSegments, type SegmentLevel } from './plan.js';
 import type { SeriesRef } from './types.js';
@@ -23,6 +23,7 @@ export function seriesPartials(
   to: number,
   bucketOf: (ts: number) => number,
   coarsest: SegmentLevel,
+  fields: SummaryFields,
 ): BucketPartial[] {
   const out: BucketPartial[] = [];
   const add = (start: number, p: Partial) => {
@@ -31,26 +32,53 @@ export function seriesPartials(
     else out.push({ start, partial: p });
   };
   for (const seg of planSegments(from, to, coarsest)) {
+    const start = bucketOf(seg.from);
+    if (start === bucketOf(seg.to - 1)) {
+      // The whole span lands in one result bucket: let the store fold it.
+      const [p] = store.summaries([ref], seg.level, seg.from, seg.to, fields);
+      if (p) add(start, p);
+      continue;
+    }
     if (seg.level !== 'raw') {
       for (const r of store.rollups(ref.deviceId, ref.metric, seg.level, seg.from, seg.to))
         add(bucketOf(r.bucket), r);
       continue;
     }
     const folder = new PartialFolder();
-    let start: number | undefined;
+    let at: number | undefined;
     for (const p of store.range(ref.deviceId, ref.metric, seg.from, seg.to)) {
       const b = bucketOf(p.ts);
-      if (b !== start) {
+      if (b !== at) {
         const done = folder.take();
-        if (done) add(start!, done);
-        start = b;
+        if (done) add(at!, done);
+        at = b;
       }
       folder.add(p.ts, p.value);
     }
     const done = folder.take();
-    if (done) add(start!, done);
+    if (done) add(at!, done);
   }
   return out;
+}
+
+/**
+ * Without an interval: each series over [from, to) as one partial, the store
+ * folding each segment of the plan for all the series in one go.
+ */
+export function wholeRangePartials(
+  store: Store,
+  refs: readonly SeriesRef[],
+  from: number,
+  to: number,
+  fields: SummaryFields,
+): (Partial | undefined)[] {
+  const acc: (Partial | undefined)[] = refs.map(() => undefined);
+  for (const seg of planSegments(from, to)) {
+    store.summaries(refs, seg.level, seg.from, seg.to, fields).forEach((p, i) => {
+      if (p) acc[i] = acc[i] ? mergeInTime(acc[i]!, p) : p;
+    });
+  }
+  return acc;
 }
 
 /**
