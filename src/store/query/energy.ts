@@ -54,16 +54,22 @@ function fromCounter(
   return out;
 }
 
-/** Consumption from the power integral (W·ms → Wh), from the rollups. */
+/**
+ * Consumption from the power integral (W·ms → Wh) per device, from the
+ * rollups; all devices in one pass, so the store folds each span once.
+ */
 function fromPower(
   store: Store,
-  deviceId: string,
+  deviceIds: string[],
   frame: Frame,
   intervalMs: number | undefined,
-): Map<number, number> {
-  const pooled = pooledPartials(store, [{ deviceId, metric: 'power' }], frame, intervalMs, false);
-  const out = new Map<number, number>();
-  for (const [bucket, p] of pooled.get('') ?? []) out.set(bucket, p.integral / WH_IN_W_MS);
+): Grouped<number> {
+  const refs = deviceIds.map((deviceId) => ({ deviceId, metric: 'power' }));
+  const out: Grouped<number> = new Map();
+  for (const [deviceId, buckets] of pooledPartials(store, refs, frame, intervalMs, true)) {
+    const target = slot(out, deviceId);
+    for (const [bucket, p] of buckets) target.set(bucket, p.integral / WH_IN_W_MS);
+  }
   return out;
 }
 
@@ -77,13 +83,19 @@ export function energyWh(store: Store, spec: EnergySpec): ResultPoint[] {
   const frame = frameOf(spec);
   if (frame.lo >= frame.hi) return [];
   const grouped = spec.groupById === true;
+  const perDevice: Grouped<number> = new Map();
+  const withoutCounter: string[] = [];
+  for (const deviceId of new Set(spec.devices)) {
+    const wh = fromCounter(store, deviceId, frame, spec.intervalMs);
+    if (wh) perDevice.set(deviceId, wh);
+    else withoutCounter.push(deviceId);
+  }
+  for (const [deviceId, wh] of fromPower(store, withoutCounter, frame, spec.intervalMs))
+    perDevice.set(deviceId, wh);
   const groups: Grouped<number> = new Map();
-  for (const deviceId of [...new Set(spec.devices)].sort()) {
-    const wh =
-      fromCounter(store, deviceId, frame, spec.intervalMs) ??
-      fromPower(store, deviceId, frame, spec.intervalMs);
+  for (const deviceId of [...perDevice.keys()].sort()) {
     const target = slot(groups, grouped ? deviceId : '');
-    for (const [bucket, v] of wh) add(target, bucket, v);
+    for (const [bucket, v] of perDevice.get(deviceId)!) add(target, bucket, v);
   }
   return emit(groups, grouped, (start, value) => [{ ts: start, value }]);
 }
