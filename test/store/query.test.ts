@@ -267,6 +267,43 @@ describe('query engine over a real SQLite store', () => {
   });
 });
 
+describe('ties', () => {
+  it('MIN and MAX report the earliest of equal extremes, within and across minutes and hours', () => {
+    const dir = tempDir();
+    const store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100_000 });
+    // The extremes recur in later seconds, minutes and hours; written newest first.
+    const pts: [number, number][] = [
+      [T0 - HOUR + 30 * SEC, 5],
+      [T0 + 10 * SEC, 1],
+      [T0 + 20 * SEC, 9],
+      [T0 + 30 * SEC, 1],
+      [T0 + 5 * MIN, 9],
+      [T0 + HOUR + 1, 1],
+      [T0 + 2 * HOUR + 7 * MIN, 9],
+      [T0 + 3 * HOUR + 10 * SEC, 4],
+    ];
+    for (const [t, v] of [...pts].reverse()) store.append('t', 'power', t, v);
+    store.flush();
+    const series = [{ deviceId: 't', metric: 'power' }];
+    for (const [from, to] of [
+      [undefined, undefined],
+      [T0 - HOUR, T0 + 4 * HOUR],
+      [T0 + 15 * SEC, T0 + 3 * HOUR],
+    ]) {
+      const firstMin = pts.find(([t, v]) => v === 1 && t >= (from ?? 0))!;
+      const firstMax = pts.find(([t, v]) => v === 9 && t >= (from ?? 0))!;
+      expect(runQuery(store, { series, from, to, operation: 'MIN' })).toEqual([
+        { ts: firstMin[0], value: 1 },
+      ]);
+      expect(runQuery(store, { series, from, to, operation: 'MAX' })).toEqual([
+        { ts: firstMax[0], value: 9 },
+      ]);
+    }
+    store.close();
+    dir.remove();
+  });
+});
+
 describe('energyWh', () => {
   const dir = tempDir();
   let store: SqliteStore;
