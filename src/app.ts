@@ -102,6 +102,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       commandTimeoutMs: cfg.commandTimeoutMs,
       silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
       baseTopic: cfg.mqtt.baseTopic,
+      names: cfg.devices,
     });
     await hub.start();
     startedHub = hub;

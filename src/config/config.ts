@@ -20,6 +20,10 @@ export interface HubConfig {
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;
   availability: { tasmotaSilenceS: number };
+  /** native id (or protocol:native id) -> device id. */
+  devices: Record<string, string>;
+  grid: { columnsPerRow: number; rowsPerColumn: number };
+  iotoad: { data: boolean; responseTimeoutMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
 }

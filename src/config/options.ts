@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_ID_PATTERN } from '../core/device-id.js';
 
 /**
  * Every setting of `wattbridge start`, in one table. The same entry gives the
@@ -9,7 +10,8 @@ export interface OptionSpec {
   /** Dotted path in the config file and in the resolved config object. */
   readonly path: string;
   /** How a string from a flag or the environment becomes a value. */
-  readonly kind: 'string' | 'int' | 'bool' | 'enum' | 'url';
+  /** map: a mapping of names (file, or `a=b,c=d` from a flag or the environment). */
+  readonly kind: 'string' | 'int' | 'bool' | 'enum' | 'url' | 'map';
   readonly schema: z.ZodType;
   readonly description: string;
   /** Flag name without dashes; derived from the path when absent. */
@@ -156,6 +158,44 @@ export const OPTIONS: readonly OptionSpec[] = [
     schema: z.number().int().min(10).default(900),
     description:
       'A Tasmota device silent this long is unavailable (its LWT usually says so sooner). Raised to 3 report periods when a device reports less often.',
+  },
+  {
+    path: 'devices',
+    kind: 'map',
+    schema: z
+      .record(
+        z.string().min(1),
+        z.string().regex(DEVICE_ID_PATTERN, 'a device id is letters, digits and . _ - : only'),
+      )
+      .default({}),
+    description:
+      'Device ids by native id (Tasmota topic, Moko MAC, MQTT2GO dev_id; `protocol:native` when two conventions share one), e.g. `tasmota_1A2B3C: sp_w.r1.c1`. IoToad grid ids `sp_<w|g|p>.r<row>.c<col>` place a device in the grid.',
+  },
+  {
+    path: 'grid.columnsPerRow',
+    kind: 'int',
+    schema: z.number().int().min(1).max(1000).default(5),
+    description: 'Grid columns per row: `command/sp_command/row/<n>` addresses columns 0 to this - 1.',
+  },
+  {
+    path: 'grid.rowsPerColumn',
+    kind: 'int',
+    schema: z.number().int().min(1).max(1000).default(17),
+    description: 'Grid rows per column: `command/sp_command/column/<n>` addresses rows 0 to this - 1.',
+  },
+  {
+    path: 'iotoad.data',
+    kind: 'bool',
+    schema: z.boolean().default(true),
+    description:
+      "Publish every plug's power and status on `data/sp_data/influx_data/sp` as IoToad's collector does.",
+  },
+  {
+    path: 'iotoad.responseTimeoutMs',
+    kind: 'int',
+    schema: z.number().int().min(100).max(120_000).default(12_000),
+    description:
+      'REST façade (`/api/in`, `/api/out`): how long to wait for a module the hub does not serve itself to answer over MQTT.',
   },
   {
     path: 'logLevel',

@@ -4,6 +4,7 @@ import type { Command, PowerState } from '../core/commands.js';
 import { withDeadline } from '../core/deadline.js';
 import type { Driver } from '../core/driver.js';
 import { DecodeError } from '../core/driver.js';
+import { deviceIdProblem } from '../core/device-id.js';
 import { HubError, UNREACHABLE_MESSAGE } from '../core/errors.js';
 import type { DeviceEvent, NativeRef, Protocol } from '../core/events.js';
 import type { Bus, BusState } from '../mqtt/bus.js';
@@ -11,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { observeReport, silenceLimit } from './availability.js';
 import { CommandTracker } from './command-tracker.js';
 import { snapshot, type Availability, type DeviceSnapshot, type DeviceState } from './device.js';
+import { DeviceNames } from './naming.js';
 import { Registry } from './registry.js';
 import { TopicFilter } from './topic-filter.js';
 
@@ -32,6 +34,8 @@ export interface HubOptions {
   now?: () => number;
   /** How often silence is checked (ms). */
   silenceCheckMs?: number;
+  /** Device ids from the configuration: native id (or protocol:native id) -> id. */
+  names?: Readonly<Record<string, string>>;
 }
 
 export interface HubCounters {
@@ -84,6 +88,7 @@ export class Hub extends EventEmitter {
   /** The latest rejections, for the health endpoint (bounded). */
   readonly lastDecodeErrors: { ts: string; topic: string; error: string }[] = [];
   private readonly registry = new Registry();
+  private readonly names: DeviceNames;
   private readonly routes: Route[];
   private readonly tracker: CommandTracker;
   private readonly now: () => number;
@@ -97,6 +102,7 @@ export class Hub extends EventEmitter {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.tracker = new CommandTracker(opts.commandTimeoutMs);
+    this.names = new DeviceNames(opts.names);
     this.routes = opts.drivers.map((driver) => ({
       driver,
       filters: driver.subscriptions().map((f) => new TopicFilter(f)),
@@ -105,7 +111,7 @@ export class Hub extends EventEmitter {
 
   async start(): Promise<void> {
     for (const d of this.opts.store.devices()) {
-      const dev = this.registry.add(d.protocol, d.nativeId, d.firstSeen, d.id);
+      const dev = this.registry.add(d.protocol, d.nativeId, d.firstSeen, this.configuredId(d));
       dev.info = d.info;
       dev.lastSeen = d.lastSeen;
       dev.availabilityReason = 'not heard from since the hub started';
@@ -301,10 +307,39 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /**
+   * A stored device under the id the configuration gives it now: a changed
+   * `devices:` entry renames it (history included) at start.
+   */
+  private configuredId(d: { id: string; protocol: Protocol; nativeId: string }): string {
+    const want = this.names.of(d);
+    if (want === undefined || want === d.id) return d.id;
+    try {
+      this.opts.store.renameDevice(d.id, want);
+      this.opts.log.info({ from: d.id, to: want }, 'renamed device as configured');
+      return want;
+    } catch (err) {
+      this.opts.log.warn(
+        { device: d.id, wanted: want, err: (err as Error).message },
+        'cannot give a device its configured id; it keeps its old one',
+      );
+      return d.id;
+    }
+  }
+
+  /** The id a newly seen device gets: configured, else native, else protocol:native. */
+  private newIdFor(ref: NativeRef): string {
+    const configured = this.names.of(ref);
+    for (const id of [configured, ref.nativeId, `${ref.protocol}:${ref.nativeId}`]) {
+      if (id !== undefined && !this.registry.get(id)) return id;
+    }
+    return `${ref.protocol}:${ref.nativeId}:${this.registry.size}`;
+  }
+
   private deviceFor(ref: NativeRef, ts: number): DeviceState {
     const existing = this.registry.find(ref);
     if (existing) return existing;
-    const dev = this.registry.add(ref.protocol, ref.nativeId, ts);
+    const dev = this.registry.add(ref.protocol, ref.nativeId, ts, this.newIdFor(ref));
     this.persist(dev);
     this.opts.log.info({ device: dev.id, protocol: dev.protocol }, 'discovered device');
     this.emit('device', snapshot(dev));
@@ -373,6 +408,37 @@ export class Hub extends EventEmitter {
 
   devices(): DeviceSnapshot[] {
     return [...this.registry.all()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Give a device a new id (IoToad grid ids place it in the grid). The
+   * history moves with it. Fails with not_found, bad_request (unusable id),
+   * conflict (taken, or the configuration names this device).
+   */
+  renameDevice(id: string, newId: string): DeviceSnapshot {
+    const dev = this.registry.get(id);
+    if (!dev) throw new HubError('not_found', `No device with id "${id}"`);
+    const problem = deviceIdProblem(newId);
+    if (problem) throw new HubError('bad_request', problem);
+    if (newId === id) return snapshot(dev);
+    const configured = this.names.of(dev);
+    if (configured !== undefined)
+      throw new HubError(
+        'conflict',
+        `The configuration names device "${id}" (devices: ${dev.nativeId}: ${configured}); change it there`,
+      );
+    if (this.registry.get(newId) || this.names.isConfigured(newId))
+      throw new HubError('conflict', `The id "${newId}" is taken by another device`);
+    try {
+      this.opts.store.renameDevice(id, newId);
+    } catch (err) {
+      throw new HubError('conflict', `Cannot rename "${id}": ${(err as Error).message}`);
+    }
+    this.registry.rename(dev, newId);
+    this.opts.log.info({ from: id, to: newId }, 'renamed device');
+    const snap = snapshot(dev);
+    this.emit('renamed', id, snap);
+    return snap;
   }
 
   device(id: string): DeviceSnapshot | undefined {

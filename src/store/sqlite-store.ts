@@ -132,6 +132,19 @@ export class SqliteStore implements Store {
     this.upsertDeviceRow.run({ ...d, info: JSON.stringify(d.info) });
   }
 
+  renameDevice(oldId: string, newId: string): void {
+    this.flush();
+    this.db.transaction(() => {
+      const taken = this.db.prepare('SELECT 1 FROM devices WHERE id = ?').get(newId);
+      if (taken) throw new Error(`device id "${newId}" is taken`);
+      this.db.prepare('UPDATE devices SET id = ? WHERE id = ?').run(newId, oldId);
+      this.db.prepare('UPDATE series SET device_id = ? WHERE device_id = ?').run(newId, oldId);
+    })();
+    const series = this.seriesIds.get(oldId);
+    this.seriesIds.delete(oldId);
+    if (series) this.seriesIds.set(newId, series);
+  }
+
   devices(): StoredDevice[] {
     const rows = this.db
       .prepare(

@@ -36,6 +36,8 @@ export interface Store {
   flush(): void;
   upsertDevice(device: StoredDevice): void;
   devices(): StoredDevice[];
+  /** Give a device a new id, its history included; throws when newId is taken. */
+  renameDevice(oldId: string, newId: string): void;
   range(deviceId: string, metric: string, from: number, to: number): Point[];
   metrics(deviceId: string): string[];
   stats(): StoreStats;
