@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import { startHttp, type HttpServer } from './api/http/server.js';
+import { publishSpData } from './api/iotoad/data-publisher.js';
+import { RemoteModules } from './api/iotoad/remote.js';
+import { IotoadService } from './api/iotoad/service.js';
 import type { HubConfig } from './config/config.js';
 import { createDrivers } from './drivers/index.js';
 import { Hub } from './hub/hub.js';
@@ -13,6 +16,7 @@ import { VERSION } from './version.js';
 
 export interface App {
   hub: Hub;
+  iotoad: IotoadService;
   bus: Bus;
   store: SqliteStore;
   http: HttpServer;
@@ -106,7 +110,14 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     });
     await hub.start();
     startedHub = hub;
+    const iotoadLog = log.child({ component: 'iotoad' });
+    const iotoad = new IotoadService(bus, hub, store, cfg.grid, iotoadLog);
+    await iotoad.start();
+    const remote = new RemoteModules(bus, cfg.iotoad.responseTimeoutMs);
+    await remote.start();
+    if (cfg.iotoad.data) cleanup.push(publishSpData(hub, bus, iotoadLog));
     const http = await startHttp({
+      iotoad: { service: iotoad, remote },
       host: cfg.http.host,
       port: cfg.http.port,
       hub,
@@ -143,7 +154,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         'demo fleet running (simulated Tasmota plugs)',
       );
     }
-    return { hub, bus, store, http, broker, mqttUrl, stop: undo };
+    return { hub, iotoad, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {
     await startedHub?.stop();
     await undo();

@@ -67,9 +67,7 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 function leafPaths(obj: unknown, maps: ReadonlySet<string>, prefix = ''): string[] {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || maps.has(prefix))
     return [prefix];
-  return Object.entries(obj).flatMap(([k, v]) =>
-    leafPaths(v, maps, prefix ? `${prefix}.${k}` : k),
-  );
+  return Object.entries(obj).flatMap(([k, v]) => leafPaths(v, maps, prefix ? `${prefix}.${k}` : k));
 }
 
 function describeAllowed(o: OptionSpec): string {

@@ -175,13 +175,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     path: 'grid.columnsPerRow',
     kind: 'int',
     schema: z.number().int().min(1).max(1000).default(5),
-    description: 'Grid columns per row: `command/sp_command/row/<n>` addresses columns 0 to this - 1.',
+    description:
+      'Grid columns per row: `command/sp_command/row/<n>` addresses columns 0 to this - 1.',
   },
   {
     path: 'grid.rowsPerColumn',
     kind: 'int',
     schema: z.number().int().min(1).max(1000).default(17),
-    description: 'Grid rows per column: `command/sp_command/column/<n>` addresses rows 0 to this - 1.',
+    description:
+      'Grid rows per column: `command/sp_command/column/<n>` addresses rows 0 to this - 1.',
   },
   {
     path: 'iotoad.data',

@@ -13,7 +13,9 @@ import { observeReport, silenceLimit } from './availability.js';
 import { CommandTracker } from './command-tracker.js';
 import { snapshot, type Availability, type DeviceSnapshot, type DeviceState } from './device.js';
 import { DeviceNames } from './naming.js';
+import { HubTimers } from './hub-timers.js';
 import { Registry } from './registry.js';
+import { DAILY_TIME } from './schedule.js';
 import { TopicFilter } from './topic-filter.js';
 
 export interface HubOptions {
@@ -61,6 +63,13 @@ interface Route {
 
 /** Problems that can repeat many times a second are logged at most this often. */
 const PROBLEM_LOG_INTERVAL_MS = 10_000;
+/** The stored series of a relay's state: `status` for relay 1 (IoToad's measurement), `status_<n>` beyond. */
+export function statusMetric(relay: number): string {
+  return relay === 1 ? 'status' : `status_${relay}`;
+}
+
+/** The longest countdown the hub runs itself: a week. */
+const MAX_COUNTDOWN_S = 7 * 86_400;
 /** Shutdown may wait this long for the broker to take the offline status. */
 const STATUS_PUBLISH_DEADLINE_MS = 1000;
 
@@ -89,6 +98,7 @@ export class Hub extends EventEmitter {
   readonly lastDecodeErrors: { ts: string; topic: string; error: string }[] = [];
   private readonly registry = new Registry();
   private readonly names: DeviceNames;
+  private readonly timers: HubTimers;
   private readonly routes: Route[];
   private readonly tracker: CommandTracker;
   private readonly now: () => number;
@@ -103,6 +113,20 @@ export class Hub extends EventEmitter {
     this.startedAt = this.now();
     this.tracker = new CommandTracker(opts.commandTimeoutMs);
     this.names = new DeviceNames(opts.names);
+    this.timers = new HubTimers({
+      now: this.now,
+      fire: async (a) => {
+        this.clearHubCountdown(a.id, a.relay);
+        try {
+          await this.setPower(a.id, a.relay, a.state);
+        } catch (err) {
+          this.opts.log.warn(
+            { device: a.id, relay: a.relay, state: a.state, err: (err as Error).message },
+            'a countdown or timer the hub runs could not switch the device',
+          );
+        }
+      },
+    });
     this.routes = opts.drivers.map((driver) => ({
       driver,
       filters: driver.subscriptions().map((f) => new TopicFilter(f)),
@@ -240,6 +264,12 @@ export class Hub extends EventEmitter {
           .catch((err: Error) => this.opts.log.warn({ err: err.message }, 'subscribe failed'));
       return;
     }
+    if (e.protocol === 'senml') {
+      // SenML about a device the hub owns is its own data/ output coming back,
+      // or another collector naming one of ours: never a second device.
+      const owner = this.registry.get(e.nativeId);
+      if (owner && owner.protocol !== 'senml') return;
+    }
     const dev = this.deviceFor(e, e.ts);
     switch (e.kind) {
       case 'seen':
@@ -251,6 +281,10 @@ export class Hub extends EventEmitter {
         if (!retained) this.markAlive(dev);
         const before = dev.relays.get(e.relay);
         dev.relays.set(e.relay, e.on);
+        // Every report is a sample (IoToad's status measurement counts them).
+        this.store('store a state', () =>
+          this.opts.store.append(dev.id, statusMetric(e.relay), e.ts, e.on ? 1 : 0),
+        );
         this.tracker.observe(dev.id, e.relay, e.on);
         if (before !== e.on) this.emit('state', snapshot(dev), e.relay);
         return;
@@ -406,6 +440,11 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /** A relay's last known state, cheaply (per-reading outputs ask this). */
+  relayState(id: string, relay = 1): boolean | undefined {
+    return this.registry.get(id)?.relays.get(relay);
+  }
+
   devices(): DeviceSnapshot[] {
     return [...this.registry.all()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
   }
@@ -435,6 +474,7 @@ export class Hub extends EventEmitter {
       throw new HubError('conflict', `Cannot rename "${id}": ${(err as Error).message}`);
     }
     this.registry.rename(dev, newId);
+    this.timers.rename(id, newId);
     this.opts.log.info({ from: id, to: newId }, 'renamed device');
     const snap = snapshot(dev);
     this.emit('renamed', id, snap);
@@ -499,6 +539,8 @@ export class Hub extends EventEmitter {
     state: PowerState,
   ): Promise<{ relay: number; state: 'on' | 'off' }> {
     const dev = this.commandTarget(id, relay);
+    // Switching by hand ends a countdown the hub runs, as it does on a plug.
+    if (this.timers.cancelCountdown(dev.id, relay)) this.clearHubCountdown(dev.id, relay);
     const current = dev.relays.get(relay);
     const want =
       state === 'on'
@@ -526,13 +568,52 @@ export class Hub extends EventEmitter {
 
   /**
    * Send a countdown, timer or poll to a device, encoded by its driver.
-   * Resolves once it is published; what the device then reports arrives as
-   * events. Fails like setPower, or with the driver's own refusal
-   * (bad_request, unsupported).
+   * Resolves once it is published (by: 'device'); what the device then
+   * reports arrives as events. A device without its own countdown or timers
+   * gets the hub's (by: 'hub'). Fails like setPower, or with bad_request.
    */
-  async command(id: string, command: Exclude<Command, { kind: 'power' }>): Promise<void> {
+  async command(
+    id: string,
+    command: Exclude<Command, { kind: 'power' }>,
+  ): Promise<{ by: 'device' | 'hub'; at?: number }> {
     const dev = this.commandTarget(id, command.kind === 'poll' ? 1 : command.relay);
-    await this.send(dev, command);
+    if (
+      command.kind === 'countdown' &&
+      !(command.seconds >= 1 && command.seconds <= MAX_COUNTDOWN_S)
+    )
+      throw new HubError(
+        'bad_request',
+        `countdown must be 1 to ${MAX_COUNTDOWN_S} seconds, got ${command.seconds}`,
+      );
+    if (command.kind === 'timer' && !DAILY_TIME.test(command.time))
+      throw new HubError(
+        'bad_request',
+        `timer time must be hh:mm:ss (24 h), got "${command.time}"`,
+      );
+    try {
+      await this.send(dev, command);
+      if (command.kind === 'countdown') this.timers.cancelCountdown(dev.id, command.relay);
+      return { by: 'device' };
+    } catch (err) {
+      if (!(err instanceof HubError && err.code === 'unsupported') || command.kind === 'poll')
+        throw err;
+    }
+    // The hub can run it only for a device it can switch.
+    this.driverOf(dev).encode(dev, { kind: 'power', relay: command.relay, state: command.state });
+    const action = { id: dev.id, relay: command.relay, state: command.state };
+    if (command.kind === 'countdown') {
+      const at = this.timers.countdown(action, command.seconds);
+      dev.countdowns.set(command.relay, { endsAt: at, state: command.state });
+      this.emit('countdown', snapshot(dev), command.relay);
+      return { by: 'hub', at };
+    }
+    const at = this.timers.daily(action, command.slot, command.time, command.enabled);
+    return at === undefined ? { by: 'hub' } : { by: 'hub', at };
+  }
+
+  private clearHubCountdown(id: string, relay: number): void {
+    const dev = this.registry.get(id);
+    if (dev?.countdowns.delete(relay)) this.emit('countdown', snapshot(dev), relay);
   }
 
   get commandsInFlight(): number {
@@ -548,6 +629,7 @@ export class Hub extends EventEmitter {
     this.stopping = true;
     this.opts.bus.off('state', this.onBusState);
     if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.timers.stop();
     this.tracker.failAll(new HubError('shutting_down', 'The hub is shutting down'));
     for (const dev of this.registry.all()) this.persist(dev);
     this.store('write the last readings', () => this.opts.store.flush());
