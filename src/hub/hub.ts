@@ -445,6 +445,10 @@ export class Hub extends EventEmitter {
     return this.registry.get(id)?.relays.get(relay);
   }
 
+  protocolOf(id: string): Protocol | undefined {
+    return this.registry.get(id)?.protocol;
+  }
+
   devices(): DeviceSnapshot[] {
     return [...this.registry.all()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DeviceSnapshot } from '../../hub/device.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Bus } from '../../mqtt/bus.js';
 
@@ -33,16 +34,15 @@ export function publishSpData(hub: Hub, bus: Bus, log: Logger): () => void {
       .publish(SP_DATA_TOPIC, payload)
       .catch((err: Error) => log.debug({ err: err.message }, 'could not publish IoToad data'));
   };
+  // SenML devices are other collectors' readings: republishing them would echo.
   const onReading = (id: string, metric: string, value: number, ts: number): void => {
-    if (metric === 'power') send(spDataMessage(id, ts, value, hub.relayState(id)));
+    if (metric === 'power' && hub.protocolOf(id) !== 'senml')
+      send(spDataMessage(id, ts, value, hub.relayState(id)));
   };
-  const onState = (
-    dev: { id: string; readings: Record<string, { value: number }> },
-    relay: number,
-  ): void => {
+  const onState = (dev: DeviceSnapshot, relay: number): void => {
     const power = dev.readings.power?.value;
-    if (relay === 1 && power !== undefined)
-      send(spDataMessage(dev.id, Date.now(), power, hub.relayState(dev.id)));
+    if (relay === 1 && power !== undefined && dev.protocol !== 'senml')
+      send(spDataMessage(dev.id, Date.parse(dev.lastSeen), power, hub.relayState(dev.id)));
   };
   hub.on('reading', onReading);
   hub.on('state', onState);
