@@ -128,6 +128,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         store,
         startedAt,
         version: VERSION,
+        iotoad: () => ({ ...iotoad.counters }),
         ...(broker
           ? { broker: () => ({ clients: broker.clientCount, shed: { ...broker.guard.counters } }) }
           : {}),
