@@ -131,6 +131,22 @@ describe('IoToad query/influx_query', () => {
     expect((await one('integral', { unit: '1h' })).v).toBeCloseTo(integralWs(wPoints()) / 3600, 6);
   });
 
+  it("answers the specification's consumption query example (response_topic, sum, type, fractional from)", async () => {
+    const replyTopic = 'responses/api/809bd939baa44f1f87fdd1099ea05a62';
+    await client.publishAsync(
+      'query/influx_query/sp/power',
+      JSON.stringify({
+        response_topic: replyTopic,
+        data: { operation: 'sum', type: 'w', from: 1585217932.2041745 },
+      }),
+    );
+    const reply = await eventually(() => replies.get(replyTopic), 5000, replyTopic);
+    const total = sum(points.filter((p) => p.id.startsWith('sp_w.')).map((p) => p.v));
+    expect(reply).toBe(
+      JSON.stringify([{ bn: 'power' }, { t: 1585217932.2041745 * 1000 * 1e6, v: total }]),
+    );
+  });
+
   it('answers the selectors with the time of the point they chose', async () => {
     const ps = wPoints().sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
     const first = ps[0]!;
