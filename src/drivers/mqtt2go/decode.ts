@@ -66,6 +66,12 @@ export function decodeMessage(
   const nativeId = address.devId;
   const base = { protocol: 'mqtt2go', nativeId } as const;
   const events: DeviceEvent[] = [{ ...base, kind: 'seen', ts: now }];
+  // An error report (`value: {event, reason}`) says a command failed; the
+  // command's own timeout tells the user. The socket is alive.
+  if (env.type === 'error' || env.reportType === 'error') {
+    memos.learnAddress(address);
+    return events;
+  }
   const rejected: string[] = [];
   let facts = 0;
   const time = messageTime(env.timestamp, now);

@@ -198,6 +198,18 @@ describe('about and remove', () => {
     );
   });
 
+  it('an error report (research §2.5 shape) is a sign of life, not a bad message', () => {
+    const { decode } = driver();
+    const err = {
+      type: 'error',
+      priority_level: 2,
+      value: { event: 'error', reason: 'bad value' },
+    };
+    expect(decode(`${V2}/switch/out`, err)).toEqual([
+      { ...m2g, nativeId: 'powr2', kind: 'seen', ts: NOW },
+    ]);
+  });
+
   it('timer confirmation: the socket is alive, nothing else', () => {
     const { decode } = driver();
     const value = { unit: 'hh:mm:ss', time: '02:12:00', action: 'on' };
