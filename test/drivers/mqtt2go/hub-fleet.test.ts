@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../../src/core/errors.js';
 import type { DeviceSnapshot } from '../../../src/hub/device.js';
-import { Mqtt2goSocket, type Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
+import type { Mqtt2goSocket, Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
 import { TasmotaPlug } from '../../../src/sim/tasmota/plug.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
 import { eventually, startTestHub } from '../../helpers/hub.js';
+import { T0, testSocket } from '../../sim/mqtt2go/sockets.js';
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
-
-/** 2025-06-01 02:11:50 local time: ten seconds before the timers below. */
-const T0 = new Date(2025, 5, 1, 2, 11, 50).getTime();
 
 /**
  * MQTT2GO 2.1 and 1.2 sockets side by side with a Tasmota plug, on a real
@@ -33,17 +31,7 @@ describe('hub with a mixed MQTT2GO fleet', () => {
   });
 
   async function socket(opts: Partial<Mqtt2goSocketOptions>): Promise<Mqtt2goSocket> {
-    const s = new Mqtt2goSocket({
-      mqttUrl: broker.url,
-      version: '2.1',
-      home: 'BRQ',
-      gateway: 'BUT',
-      devId: 'powr2',
-      loadWatts: 115,
-      clock: () => clock.now,
-      ...opts,
-    });
-    stops.push(() => s.stop());
+    const s = testSocket(broker.url, clock, stops, opts);
     await s.start();
     return s;
   }

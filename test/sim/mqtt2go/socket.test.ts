@@ -1,11 +1,10 @@
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Mqtt2goSocket, type Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
+import type { Mqtt2goSocket, Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
 import { Observer, type Seen } from '../tasmota/observer.js';
+import { T0, testSocket } from './sockets.js';
 
-/** 2025-06-01 02:11:50 local time: ten seconds before the spec's timer. */
-const T0 = new Date(2025, 5, 1, 2, 11, 50).getTime();
 const S0 = Math.floor(T0 / 1000);
 
 describe('simulated MQTT2GO sockets', () => {
@@ -26,17 +25,7 @@ describe('simulated MQTT2GO sockets', () => {
   });
 
   async function socket(opts: Partial<Mqtt2goSocketOptions> = {}): Promise<Mqtt2goSocket> {
-    const s = new Mqtt2goSocket({
-      mqttUrl: broker.url,
-      version: '2.1',
-      home: 'BRQ',
-      gateway: 'BUT',
-      devId: 'powr2',
-      loadWatts: 115,
-      clock: () => clock.now,
-      ...opts,
-    });
-    cleanup.push(() => s.stop());
+    const s = testSocket(broker.url, clock, cleanup, opts);
     const from = obs.mark();
     await s.start();
     // Its hello (state and one round of reports) is in before the test goes on.
