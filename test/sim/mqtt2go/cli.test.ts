@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_MQTT2GO_USAGE, simMqtt2goCommand } from '../../../src/sim/mqtt2go/cli.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
+import { runCli } from '../../helpers/cli.js';
 import { eventually } from '../../helpers/hub.js';
 import { Observer } from '../tasmota/observer.js';
 
@@ -80,6 +81,14 @@ describe('wattbridge sim mqtt2go', () => {
     stop.abort();
     expect(await run).toBe(0);
     expect(io.stderr.text).toContain('stopped');
+  });
+
+  it('the built binary dispatches `sim mqtt2go`; Ctrl-C stops the sockets', async () => {
+    const cli = runCli(['sim', 'mqtt2go', '--mqtt-url', broker.url, '--id-prefix', 'bin']);
+    await obs.waitFor((m) => m.topic === 'BRQ/BUT/bin_1/power/out', 0, 10_000);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(cli.stdout()).toBe('bin_1 2.1\n');
   });
 
   it('an unreachable broker is exit 1 with the reason', async () => {
