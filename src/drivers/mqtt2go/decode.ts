@@ -57,8 +57,11 @@ export function decodeMessage(
   // Commands to devices, and retained messages being cleared, say nothing of a device.
   if (parsed === undefined || parsed.direction === 'in' || payload.length === 0) return [];
   const env = parseEnvelope(topic, payload);
-  if (isCommand(env)) return [];
   const { address } = parsed;
+  // 1.x commands share the device's topic; on a 2.x `out` topic the
+  // direction says it comes from the device, whatever its `type` (an echo
+  // that kept our "set" still confirms the switch).
+  if (address.version === 1 && isCommand(env)) return [];
   const subject = parsed.entity ?? reportSubject(env);
   if (subject === undefined)
     throw new DecodeError(`${topic}: 1.x report without report_name`, topic);

@@ -96,6 +96,21 @@ describe('2.x socket reports (root examples/sockets.md, firmware)', () => {
     ).toMatchObject([{ metric: 'voltage', value: 229.5 }]);
   });
 
+  it('1.0/1.1 CamelCase report names and a report without unit (entity default)', () => {
+    const { decode } = driver();
+    const r = {
+      type: 'report',
+      priority_level: 1,
+      report_type: 'periodic_report',
+      report_name: 'Consumption',
+      report: 7200,
+    };
+    expect(facts(decode(V1, r))).toMatchObject([{ metric: 'energy_total', value: 2, priority: 1 }]);
+    expect(facts(decode(`${V2}/energy/out`, { report: { value: 3600 } }))).toMatchObject([
+      { metric: 'energy_total', value: 1 },
+    ]);
+  });
+
   it('units are normalised: kWh, Wh, kW, mA', () => {
     const { decode } = driver();
     const r = (entity: string, value: number, unit: string) =>
@@ -156,6 +171,13 @@ describe('state', () => {
     // 1.x data-structure page: no report_name, "OnReport" in report_type
     const ds = { type: 'report', report_type: 'OnReport', timestamp: 1567677956, report: 'On' };
     expect(facts(decode(V1, ds))).toMatchObject([{ kind: 'state', on: true }]);
+  });
+
+  it('a 2.x echo that kept type "set" still confirms: out topics come from the device', () => {
+    const { decode } = driver();
+    expect(
+      facts(decode(`${V2}/switch/out`, { type: 'set', timestamp: 1, value: 'off' })),
+    ).toMatchObject([{ kind: 'state', on: false }]);
   });
 
   it('repair_needed is a valid state report without an on/off fact', () => {
