@@ -247,6 +247,32 @@ describe('simulated MQTT2GO sockets', () => {
       expect(obs.on('BRQ/BUT/powr2/switch/out', from)).toEqual([]);
     });
 
+    it('reply-late: the relay switches at once, the answer comes after', async () => {
+      const s = await socket({ faults: { replyDelayMs: 200 } });
+      const order: string[] = [];
+      s.on('command', () => order.push(`command, on=${s.isOn}`));
+      s.on('publish', (m: { topic: string }) => order.push(m.topic));
+      const from = await send('BRQ/BUT/powr2/switch/in', { type: 'set', value: 'on' });
+      await obs.waitFor((m) => m.topic === 'BRQ/BUT/powr2/switch/out', from);
+      expect(order).toEqual(['command, on=true', 'BRQ/BUT/powr2/switch/out']);
+    });
+
+    it('counter-reset: the cumulative consumption starts again from 0', async () => {
+      const s = await socket({ powerOn: true });
+      clock.now = T0 + 10_000;
+      s.tick();
+      expect(s.consumptionWs).toBe(1150);
+      s.resetCounter();
+      const from = obs.mark();
+      clock.now = T0 + 20_000;
+      s.tick();
+      // 10 s at 115 W since the reset, not 2300 Ws since boot.
+      expect(await json('BRQ/BUT/powr2/consumption/out', from)).toMatchObject({
+        report: { value: 1150, unit: 'Ws' },
+      });
+      expect(s.consumptionWs).toBe(1150);
+    });
+
     it('no-ntp: timestamps from 1970 and timers never fire', async () => {
       const from = obs.mark();
       const s = await socket({ faults: { noNtp: true } });
