@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { parseTimeOfDay, SocketModel, type OnOff } from './model.js';
-import { Wire, type Report, type Request, type SimVersion } from './wire.js';
+import { SocketModel, type OnOff } from './model.js';
+import { measurementReports, respond, stateReport } from './respond.js';
+import { Wire, type Report, type SimVersion } from './wire.js';
 
 /** Misbehaviour a simulated socket can be told to show. */
 export interface Mqtt2goFaults {
@@ -175,7 +176,7 @@ export class Mqtt2goSocket extends EventEmitter {
   private async onConnect(client: MqttClient): Promise<void> {
     if (this.stopped || this.removed) return;
     await client.subscribeAsync(this.wire.subscriptions(), { qos: 1 });
-    this.publish([this.stateReport('status')]);
+    this.publish([stateReport(this.model, 'status', this.seconds())]);
     this.report(this.clock());
     if (!this.ticker) {
       this.ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.intervalMs));
@@ -210,7 +211,7 @@ export class Mqtt2goSocket extends EventEmitter {
   tick(now = this.clock()): void {
     if (this.stopped || this.removed) return;
     for (const state of this.model.advance(now, !this.faults.noNtp)) {
-      this.publish([this.stateReport('status')]);
+      this.publish([stateReport(this.model, 'status', this.seconds())]);
       this.emit('timer', state);
     }
     if (this.lastReportAt === undefined || now - this.lastReportAt >= this.intervalMs)
@@ -224,37 +225,9 @@ export class Mqtt2goSocket extends EventEmitter {
     return Math.floor((this.faults.noNtp ? now - this.bootMs : now) / 1000);
   }
 
-  private stateReport(reportType: Report['reportType']): Report {
-    return {
-      subject: 'state',
-      reportType,
-      timestamp: this.seconds(),
-      body: this.model.on ? 'on' : 'off',
-    };
-  }
-
-  private measurementReports(reportType: Report['reportType'], what = 'all'): Report[] {
-    const r = this.model.readings();
-    const ts = this.seconds();
-    const all: [string, number, string][] = [
-      ['power', round(r.power, 2), 'W'],
-      ['voltage', round(r.voltage, 1), 'V'],
-      ['current', round(r.current, 3), 'A'],
-      ['consumption', round(r.consumptionWs, 1), 'Ws'],
-    ];
-    return all
-      .filter(([subject]) => what === 'all' || what === subject)
-      .map(([subject, value, unit]) => ({
-        subject,
-        reportType,
-        timestamp: ts,
-        body: { value, unit },
-      }));
-  }
-
   private report(now: number): void {
     this.lastReportAt = now;
-    this.publish(this.measurementReports('periodic_report'));
+    this.publish(measurementReports(this.model, 'periodic_report', this.seconds(now)));
   }
 
   // --- commands --------------------------------------------------------------
@@ -265,74 +238,20 @@ export class Mqtt2goSocket extends EventEmitter {
     if (request === undefined) return; // 1.x: our own reports on the shared topic
     if (!this.faults.neverReply) {
       this.tick();
-      this.reply(this.execute(request));
-    }
-    this.emit('command', { topic, payload: payload.toString('utf8') });
-  }
-
-  private execute(r: Request): Report[] {
-    const ts = this.seconds();
-    const error = (subject: string, reason: string): Report[] => [
-      { subject, reportType: 'error', timestamp: ts, body: { event: 'error', reason } },
-    ];
-    switch (r.kind) {
-      case 'set': {
-        const v = typeof r.value === 'string' ? r.value.toLowerCase() : undefined;
-        if (v !== 'on' && v !== 'off')
-          return error('switch', `value must be on or off, got ${JSON.stringify(r.value)}`);
-        this.model.on = v === 'on';
-        // 2.x: the firmware's echo on switch/out; 1.x: a state report.
-        return [
-          this.version === '2.1'
-            ? { subject: 'switch', reportType: 'command_response', timestamp: ts, body: v }
-            : this.stateReport('command_response'),
-        ];
-      }
-      case 'timer': {
-        const v = r.value as { time?: unknown; action?: unknown } | null | undefined;
-        const at = parseTimeOfDay(v?.time);
-        const action = typeof v?.action === 'string' ? v.action.toLowerCase() : undefined;
-        if (at === undefined || (action !== 'on' && action !== 'off'))
-          return error(
-            'timer',
-            `set_timer needs value {unit:"hh:mm:ss", time, action:"on"|"off"}, got ${JSON.stringify(r.value)}`,
-          );
-        this.model.timers.set(at, action);
-        return [{ subject: 'timer', reportType: 'command_response', timestamp: ts, body: r.value }];
-      }
-      case 'query':
-        return r.what === 'state' || r.what === 'switch'
-          ? [this.stateReport('command_response')]
-          : r.what === 'all'
-            ? [this.stateReport('command_response'), ...this.measurementReports('command_response')]
-            : this.measurementReports('command_response', r.what);
-      case 'about':
-        return [
-          {
-            subject: 'about',
-            reportType: 'command_response',
-            timestamp: ts,
-            body: { device_id: this.devId, topics: this.wire.topics(), status: 'ok' },
-          },
-        ];
-      case 'remove': {
-        if (r.value !== true && r.value !== 'true')
-          return error('remove', `value must be true, got ${JSON.stringify(r.value)}`);
-        const confirm: Report = {
-          subject: 'remove',
-          reportType: 'command_response',
-          timestamp: ts,
-          body: true,
-        };
-        // Confirm, then reset and fall silent (after the confirmation is out).
-        this.model.reset();
+      const { reports, removed } = respond(this.model, request, {
+        version: this.version,
+        devId: this.devId,
+        topics: this.wire.topics(),
+        timestamp: this.seconds(),
+      });
+      this.reply(reports);
+      if (removed) {
+        // Reset already; falls silent now, its confirmation still goes out.
         this.removed = true;
         this.emit('removed');
-        return [confirm];
       }
-      case 'invalid':
-        return error(r.entity, r.reason);
     }
+    this.emit('command', { topic, payload: payload.toString('utf8') });
   }
 
   /** Publish a command's answers, late under the replyDelayMs fault. */
@@ -359,9 +278,4 @@ export class Mqtt2goSocket extends EventEmitter {
       }
     }
   }
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
