@@ -101,10 +101,11 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     const hub = new Hub({
       bus,
       store,
-      drivers: createDrivers(),
+      drivers: createDrivers(cfg),
       log: log.child({ component: 'hub' }),
       commandTimeoutMs: cfg.commandTimeoutMs,
       silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      silencePeriods: { mqtt2go: cfg.availability.mqtt2goSilencePeriods },
       baseTopic: cfg.mqtt.baseTopic,
       names: cfg.devices,
     });

@@ -1,6 +1,7 @@
 import { dsmrParseCommand } from './dsmr-parse.js';
 import { dsmrServeCommand } from './dsmr-serve.js';
 import { simDsmrCommand } from '../sim/dsmr/cli.js';
+import { simMqtt2goCommand } from '../sim/mqtt2go/cli.js';
 import { simTasmotaCommand } from '../sim/tasmota/cli.js';
 import { VERSION } from '../version.js';
 import { configCommand } from './config-command.js';
@@ -12,6 +13,7 @@ const USAGE = `wattbridge ${VERSION} — one hub for smart plugs and smart meter
 Usage:
   wattbridge start [--demo] [--config FILE] [flags]   run the hub
   wattbridge sim tasmota --count N --mqtt-url URL      simulated Tasmota plugs
+  wattbridge sim mqtt2go --count N --version 2.1|1.2   simulated MQTT2GO smart sockets
   wattbridge sim dsmr --version 5 --tcp-port N         a simulated DSMR P1 smart meter
   wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]
                                                        parse P1 telegrams to JSON lines
@@ -33,7 +35,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'sim':
       if (sub === 'tasmota') return simTasmotaCommand(rest, io);
       if (sub === 'dsmr') return simDsmrCommand(rest, io);
-      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota, dsmr\n`);
+      if (sub === 'mqtt2go') return simMqtt2goCommand(rest, io);
+      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota, dsmr, mqtt2go\n`);
       return 2;
     case 'dsmr':
       if (sub === 'parse') return dsmrParseCommand(rest, io);

@@ -19,11 +19,13 @@ export interface HubConfig {
   dataDir: string;
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;
-  availability: { tasmotaSilenceS: number };
+  availability: { tasmotaSilenceS: number; mqtt2goSilencePeriods: number };
   /** native id (or protocol:native id) -> device id. */
   devices: Record<string, string>;
   grid: { columnsPerRow: number; rowsPerColumn: number };
   iotoad: { data: boolean; responseTimeoutMs: number };
+  /** MQTT2GO homes and gateways as comma lists (absent: all), versions listened to. */
+  mqtt2go: { homes?: string; gateways?: string; version: 'auto' | '2.1' | '1.2' };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
 }

@@ -26,6 +26,14 @@ const portOrZero = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().min(1);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MQTT_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
+const MQTT2GO_VERSIONS = ['auto', '2.1', '1.2'] as const;
+/** `BRQ` or `BRQ,OVA`: plain MQTT topic levels, separated by commas. */
+const topicLevelList = z
+  .string()
+  .regex(
+    /^[^+#/,\s]+(,[^+#/,\s]+)*$/,
+    'must be topic levels separated by commas, without + # / or spaces',
+  );
 
 const brokerUrl = z.string().refine(
   (s) => {
@@ -198,6 +206,35 @@ export const OPTIONS: readonly OptionSpec[] = [
     schema: z.number().int().min(100).max(120_000).default(12_000),
     description:
       'REST façade (`/api/in`, `/api/out`): how long to wait for a module the hub does not serve itself to answer over MQTT.',
+  },
+  {
+    path: 'availability.mqtt2goSilencePeriods',
+    kind: 'int',
+    flag: 'mqtt2go-silence-periods',
+    schema: z.number().int().min(2).max(100).default(3),
+    description:
+      'An MQTT2GO socket (no heartbeat in the convention) silent for this many of its own observed report periods is unavailable.',
+  },
+  {
+    path: 'mqtt2go.homes',
+    kind: 'string',
+    schema: topicLevelList.optional(),
+    description: 'MQTT2GO home_id values to serve, separated by commas (default: every home).',
+  },
+  {
+    path: 'mqtt2go.gateways',
+    kind: 'string',
+    schema: topicLevelList.optional(),
+    description:
+      'MQTT2GO gateway_id values to serve, separated by commas (default: every gateway).',
+  },
+  {
+    path: 'mqtt2go.version',
+    kind: 'enum',
+    values: MQTT2GO_VERSIONS,
+    schema: z.enum(MQTT2GO_VERSIONS).default('auto'),
+    description:
+      'MQTT2GO topic layouts to listen to: auto (1.x and 2.x; each socket is answered in the one it uses), 2.1 or 1.2 only.',
   },
   {
     path: 'logLevel',
