@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HubError } from '../../../src/core/errors.js';
 import type { DeviceSnapshot } from '../../../src/hub/device.js';
 import type { Mqtt2goSocket, Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
 import { TasmotaPlug } from '../../../src/sim/tasmota/plug.js';
