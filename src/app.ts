@@ -100,7 +100,10 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       drivers: createDrivers(),
       log: log.child({ component: 'hub' }),
       commandTimeoutMs: cfg.commandTimeoutMs,
-      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      silenceMs: {
+        tasmota: cfg.availability.tasmotaSilenceS * 1000,
+        moko: cfg.availability.mokoSilenceS * 1000,
+      },
       baseTopic: cfg.mqtt.baseTopic,
     });
     await hub.start();

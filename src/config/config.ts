@@ -19,7 +19,7 @@ export interface HubConfig {
   dataDir: string;
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;
-  availability: { tasmotaSilenceS: number };
+  availability: { tasmotaSilenceS: number; mokoSilenceS: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
 }

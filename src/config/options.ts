@@ -158,6 +158,14 @@ export const OPTIONS: readonly OptionSpec[] = [
       'A Tasmota device silent this long is unavailable (its LWT usually says so sooner). Raised to 3 report periods when a device reports less often.',
   },
   {
+    path: 'availability.mokoSilenceS',
+    kind: 'int',
+    flag: 'moko-silence',
+    schema: z.number().int().min(31).default(62),
+    description:
+      'A Moko plug whose switch_state heartbeat (every 30 s) is silent this long is unavailable, as in the Moko apps.',
+  },
+  {
     path: 'logLevel',
     kind: 'enum',
     values: LOG_LEVELS,
