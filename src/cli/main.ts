@@ -1,6 +1,7 @@
 import { dsmrParseCommand } from './dsmr-parse.js';
 import { dsmrServeCommand } from './dsmr-serve.js';
 import { simDsmrCommand } from '../sim/dsmr/cli.js';
+import { simMokoCommand } from '../sim/moko/cli.js';
 import { simTasmotaCommand } from '../sim/tasmota/cli.js';
 import { VERSION } from '../version.js';
 import { configCommand } from './config-command.js';
@@ -13,6 +14,8 @@ Usage:
   wattbridge start [--demo] [--config FILE] [flags]   run the hub
   wattbridge sim tasmota --count N --mqtt-url URL      simulated Tasmota plugs
   wattbridge sim dsmr --version 5 --tcp-port N         a simulated DSMR P1 smart meter
+  wattbridge sim moko --count N --mqtt-url URL | --ap-port 8266
+                                                       simulated Moko plugs (provisioned / AP mode)
   wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]
                                                        parse P1 telegrams to JSON lines
   wattbridge dsmr serve --p1-tcp HOST:PORT --p1-json-port N
@@ -33,7 +36,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     case 'sim':
       if (sub === 'tasmota') return simTasmotaCommand(rest, io);
       if (sub === 'dsmr') return simDsmrCommand(rest, io);
-      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota, dsmr\n`);
+      if (sub === 'moko') return simMokoCommand(rest, io);
+      io.stderr.write(`Unknown simulator "${sub ?? ''}". Available: tasmota, dsmr, moko\n`);
       return 2;
     case 'dsmr':
       if (sub === 'parse') return dsmrParseCommand(rest, io);
