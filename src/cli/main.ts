@@ -1,6 +1,7 @@
 import { dsmrParseCommand } from './dsmr-parse.js';
 import { dsmrServeCommand } from './dsmr-serve.js';
 import { simDsmrCommand } from '../sim/dsmr/cli.js';
+import { provisionMokoCommand } from '../provision/moko/cli.js';
 import { simMokoCommand } from '../sim/moko/cli.js';
 import { simTasmotaCommand } from '../sim/tasmota/cli.js';
 import { VERSION } from '../version.js';
@@ -20,6 +21,8 @@ Usage:
                                                        parse P1 telegrams to JSON lines
   wattbridge dsmr serve --p1-tcp HOST:PORT --p1-json-port N
                                                        read a P1 meter, serve JSON/raw sockets and MQTT
+  wattbridge provision moko --mqtt-url URL --wifi-ssid NAME [flags]
+                                                       set up a Moko plug in AP mode
   wattbridge config [--reference] [flags]              show the resolved configuration
   wattbridge --version
 
@@ -47,6 +50,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       io.stderr.write(`Unknown dsmr command "${sub ?? ''}". Available: parse, serve\n`);
+      return 2;
+    case 'provision':
+      if (sub === 'moko') return provisionMokoCommand(rest, io);
+      io.stderr.write(`Unknown device to provision "${sub ?? ''}". Available: moko\n`);
       return 2;
     case '--version':
     case '-v':

@@ -27,10 +27,10 @@ export class JsonObjectSplitter {
     for (const c of this.decoder.write(chunk)) {
       if (this.depth === 0) {
         if (c === '{') {
-          if (garbage) out.push({ kind: 'garbage', text: garbage });
+          if (garbage) out.push({ kind: 'garbage', text: garbage.trimEnd() });
           garbage = '';
           this.start();
-        } else if (c !== '\u0000' && !/\s/.test(c)) {
+        } else if (garbage || (c !== '\u0000' && !/\s/.test(c))) {
           garbage += c;
         }
         continue;
@@ -56,7 +56,7 @@ export class JsonObjectSplitter {
         this.reset();
       }
     }
-    if (garbage) out.push({ kind: 'garbage', text: garbage });
+    if (garbage) out.push({ kind: 'garbage', text: garbage.trimEnd() });
     return out;
   }
 

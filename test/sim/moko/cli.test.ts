@@ -3,20 +3,7 @@ import { SIM_MOKO_USAGE, simMokoCommand } from '../../../src/sim/moko/cli.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
 import { eventually } from '../../helpers/hub.js';
 import { Observer } from '../tasmota/observer.js';
-
-function capture() {
-  const sink = () => {
-    const s = {
-      text: '',
-      write(chunk: string): boolean {
-        s.text += chunk;
-        return true;
-      },
-    };
-    return s;
-  };
-  return { stdout: sink(), stderr: sink() };
-}
+import { capture } from '../../helpers/capture-io.js';
 
 describe('wattbridge sim moko', () => {
   let broker: TestBroker;
