@@ -117,7 +117,7 @@ function switchWord(v: unknown): boolean | undefined {
   return w === 'on' ? true : w === 'off' ? false : undefined;
 }
 
-/** switch_state: relay 1 and the heartbeat; a change or a long pause ends a countdown we knew of. */
+/** switch_state: relay 1; a change or a long pause in countdown reports ends a countdown we knew of. */
 export function decodeSwitchState(
   m: MokoMessage,
   obj: Record<string, unknown>,
@@ -131,7 +131,6 @@ export function decodeSwitchState(
     );
   }
   m.state(on);
-  m.seen();
   if (memo.countdownSeenAt !== undefined) {
     // The plug stops reporting a countdown without a word when it is cancelled
     // (switched, power cycled): a state change or missing per-second reports mean it is gone.

@@ -8,9 +8,11 @@
  *   the same levels with `app/` instead of `device/`.
  * - Any `device/` message discovers a plug: its first message also yields an
  *   info event with what the topic says (MAC, device name, one relay).
- * - switch_state is the heartbeat: only it yields `seen`. Electricity comes
- *   every second on metering plugs, but the apps judge liveness by
- *   switch_state (62 s), and so does the hub.
+ * - Every message but delete_device yields `seen`. switch_state is the
+ *   heartbeat (every 30 s; the Moko apps call a plug offline after 62 s
+ *   without it), but a metering plug's electricity every second proves it is
+ *   connected just as well, and a reading without `seen` would make the hub
+ *   mark an offline plug online without refreshing its last-seen time.
  * - The plug stays silent when a countdown is cancelled; the driver ends a
  *   countdown it knew of when the switch state changes or the per-second
  *   reports stop (decode.ts).
@@ -60,6 +62,8 @@ export class MokoDriver implements Driver {
     if (payload.length === 0 && t.field !== DEVICE_FIELDS.deleted) return [];
     const memo = this.memos.learn(t.nativeId, t.base);
     const m = new MokoMessage(topic, t.nativeId, now);
+    // The plug is leaving after a factory reset: no sign of life.
+    if (t.field !== DEVICE_FIELDS.deleted) m.seen();
     try {
       this.decodeField(t, payload, m, memo);
     } catch (err) {

@@ -8,12 +8,12 @@ describe('Moko driver: the spec examples (§3.2)', () => {
     // §3.2.1, verbatim.
     expect(decode('switch_state', '{\n  "switch_state" : "on"\n}')).toEqual([
       ev('info', { info: { mac: '11:22:33:44:55:66', module: 'plug_one', relayCount: 1 } }),
-      ev('state', { relay: 1, on: true }),
       ev('seen', {}),
+      ev('state', { relay: 1, on: true }),
     ]);
     expect(decode('switch_state', '{"switch_state":"off"}')).toEqual([
-      ev('state', { relay: 1, on: false }),
       ev('seen', {}),
+      ev('state', { relay: 1, on: false }),
     ]);
   });
 
@@ -28,6 +28,7 @@ describe('Moko driver: the spec examples (§3.2)', () => {
     const { decode } = heardDriver();
     expect(() => decode('firmware_infor', spec)).toThrow(/not JSON/);
     expect(decode('firmware_infor', spec.replace('"000001"', '"000001",'))).toEqual([
+      ev('seen', {}),
       ev('info', { info: { firmware: '000001', module: 'plug_one', mac: '11:22:33:44:55:66' } }),
     ]);
   });
@@ -41,6 +42,7 @@ describe('Moko driver: the spec examples (§3.2)', () => {
     "switch_state" : "off"
 }`;
     expect(decode('delay_time', spec)).toEqual([
+      ev('seen', {}),
       ev('countdown', { relay: 1, seconds: 3 * 3600 + 3 * 60 + 59, state: 'off' }),
     ]);
     expect(
@@ -48,13 +50,14 @@ describe('Moko driver: the spec examples (§3.2)', () => {
         'delay_time',
         '{"delay_hour":0,"delay_minute":0,"delay_second":0,"switch_state":"off"}',
       ),
-    ).toEqual([ev('countdown', { relay: 1, seconds: 0, state: 'off' })]);
+    ).toEqual([ev('seen', {}), ev('countdown', { relay: 1, seconds: 0, state: 'off' })]);
   });
 
   it('ota_upgrade_state: R1 success, R2-R4 failures with their meaning, as device info', () => {
     const { decode } = heardDriver();
     const at = new Date(NOW).toISOString();
     expect(decode('ota_upgrade_state', '{\n    "ota_result" : "R1"\n}')).toEqual([
+      ev('seen', {}),
       ev('info', {
         info: {
           upgrade: { result: 'R1', ok: true, meaning: 'the firmware upgrade succeeded', at },
@@ -66,7 +69,7 @@ describe('Moko driver: the spec examples (§3.2)', () => {
       ['R3', /could not connect/],
       ['R4', /resolve the firmware host name/],
     ] as const) {
-      const [e] = decode('ota_upgrade_state', JSON.stringify({ ota_result: r }));
+      const [, e] = decode('ota_upgrade_state', JSON.stringify({ ota_result: r }));
       expect(e).toMatchObject({ kind: 'info', info: { upgrade: { result: r, ok: false } } });
       expect((e as { info: { upgrade: { meaning: string } } }).info.upgrade.meaning).toMatch(words);
     }
@@ -83,6 +86,7 @@ describe('Moko driver: the spec examples (§3.2)', () => {
     const { decode } = heardDriver();
     const spec = '{  \n  "voltage" : 2205,  \n  "current" : 200,  \n  "power" : 20  \n}';
     expect(decode('electricity_information', spec)).toEqual([
+      ev('seen', {}),
       ev('reading', { metric: 'voltage', value: 220.5 }),
       ev('reading', { metric: 'current', value: 0.2 }),
       ev('reading', { metric: 'power', value: 20 }),
@@ -159,6 +163,7 @@ describe('Moko driver: bad input', () => {
     const { decode } = heardDriver();
     const events = decode('electricity_information', '{"voltage":2300,"current":-5,"power":null}');
     expect(events).toEqual([
+      ev('seen', {}),
       ev('reading', { metric: 'voltage', value: 230 }),
       ev('rejected', {
         reason: `${BASE}device/electricity_information: current must be a number from 0 to 100000, got -5; power must be a number from 0 to 25000, got null`,
@@ -168,8 +173,8 @@ describe('Moko driver: bad input', () => {
       'firmware_infor',
       '{"firmware_version":"1.0.2","device_mac":"aa:bb:cc:dd:ee:ff"}',
     );
-    expect(info[0]).toEqual(ev('info', { info: { firmware: '1.0.2' } }));
-    expect(info[1]).toMatchObject({
+    expect(info[1]).toEqual(ev('info', { info: { firmware: '1.0.2' } }));
+    expect(info[2]).toMatchObject({
       kind: 'rejected',
       reason: expect.stringMatching(/not the MAC in the topic/),
     });
@@ -186,12 +191,13 @@ describe('Moko driver: bad input', () => {
     expect(decode('switch_state', '')).toEqual([]);
   });
 
-  it('an unknown field still discovers the plug, and says nothing more once it is known', () => {
+  it('an unknown field still discovers the plug, and is only a sign of life once it is known', () => {
     const { decode } = driver();
     expect(decode('led_state', '{"x":1}')).toEqual([
       ev('info', { info: { mac: '11:22:33:44:55:66', module: 'plug_one', relayCount: 1 } }),
+      ev('seen', {}),
     ]);
-    expect(decode('led_state', '{"x":1}')).toEqual([]);
+    expect(decode('led_state', '{"x":1}')).toEqual([ev('seen', {})]);
   });
 
   it('a MAC written without colons or in upper case is the same plug', () => {
@@ -212,8 +218,8 @@ describe('Moko driver: countdowns the plug ends without a word', () => {
     const { decode } = heardDriver(true);
     decode('delay_time', running, NOW);
     expect(decode('switch_state', '{"switch_state":"off"}', NOW + 500)).toEqual([
-      ev('state', { relay: 1, on: false }, NOW + 500),
       ev('seen', {}, NOW + 500),
+      ev('state', { relay: 1, on: false }, NOW + 500),
       ev('countdown', { relay: 1, seconds: 0, state: 'on' }, NOW + 500),
     ]);
   });
