@@ -240,7 +240,7 @@ export async function simMokoCommand(
       return 1;
     }
     ap.on('request', (r: { text: string; code: number }) =>
-      io.stderr.write(`AP: ${r.text} -> code ${r.code}\n`),
+      io.stderr.write(`AP: ${hideSecrets(r.text)} -> code ${r.code}\n`),
     );
     ap.on('provisioned', (p: MokoPlug) => {
       plugs.push(p);
@@ -289,4 +289,9 @@ export async function simMokoCommand(
   await Promise.all(plugs.map((p) => p.stop()));
   io.stderr.write('stopped\n');
   return 0;
+}
+
+/** A request as logged: passwords replaced. */
+function hideSecrets(text: string): string {
+  return text.replace(/("(?:password|wifi_pwd)"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"');
 }
