@@ -104,7 +104,10 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       drivers: createDrivers(cfg),
       log: log.child({ component: 'hub' }),
       commandTimeoutMs: cfg.commandTimeoutMs,
-      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      silenceMs: {
+        tasmota: cfg.availability.tasmotaSilenceS * 1000,
+        moko: cfg.availability.mokoSilenceS * 1000,
+      },
       silencePeriods: { mqtt2go: cfg.availability.mqtt2goSilencePeriods },
       baseTopic: cfg.mqtt.baseTopic,
       names: cfg.devices,

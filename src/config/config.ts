@@ -19,7 +19,7 @@ export interface HubConfig {
   dataDir: string;
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;
-  availability: { tasmotaSilenceS: number; mqtt2goSilencePeriods: number };
+  availability: { tasmotaSilenceS: number; mqtt2goSilencePeriods: number; mokoSilenceS: number };
   /** native id (or protocol:native id) -> device id. */
   devices: Record<string, string>;
   grid: { columnsPerRow: number; rowsPerColumn: number };

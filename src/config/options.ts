@@ -237,6 +237,14 @@ export const OPTIONS: readonly OptionSpec[] = [
       'MQTT2GO topic layouts to listen to: auto (1.x and 2.x; each socket is answered in the one it uses), 2.1 or 1.2 only.',
   },
   {
+    path: 'availability.mokoSilenceS',
+    kind: 'int',
+    flag: 'moko-silence',
+    schema: z.number().int().min(31).default(62),
+    description:
+      'A Moko plug whose switch_state heartbeat (every 30 s) is silent this long is unavailable, as in the Moko apps.',
+  },
+  {
     path: 'logLevel',
     kind: 'enum',
     values: LOG_LEVELS,

@@ -20,6 +20,18 @@ export interface DeviceInfo {
   name?: string;
   /** Number of relays the device reports (POWER1..POWERn). */
   relayCount?: number;
+  /** The outcome of the last firmware upgrade the device reported (Moko ota_upgrade_state). */
+  upgrade?: UpgradeOutcome;
+}
+
+export interface UpgradeOutcome {
+  /** The device's own result code (Moko R1..R4). */
+  result: string;
+  ok: boolean;
+  /** What the code means, in words. */
+  meaning: string;
+  /** When it was reported (ISO 8601). */
+  at: string;
 }
 
 export interface StateEvent extends NativeRef {

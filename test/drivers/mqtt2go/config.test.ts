@@ -14,8 +14,8 @@ describe('MQTT2GO options', () => {
     expect(cfg.mqtt2go).toEqual({ version: 'auto' });
     expect(cfg.availability.mqtt2goSilencePeriods).toBe(3);
     const drivers = createDrivers(cfg);
-    expect(drivers.map((d) => d.name)).toEqual(['tasmota', 'mqtt2go', 'senml']);
-    expect(drivers[1]!.subscriptions()).toContain('+/+/+/socket/+');
+    expect(drivers.map((d) => d.name)).toEqual(['tasmota', 'moko', 'mqtt2go', 'senml']);
+    expect(drivers.find((d) => d.name === 'mqtt2go')!.subscriptions()).toContain('+/+/+/socket/+');
   });
 
   it('homes, gateways and version from flags reach the driver', () => {
@@ -26,7 +26,9 @@ describe('MQTT2GO options', () => {
       'mqtt2go-silence-periods': '5',
     });
     expect(cfg.availability.mqtt2goSilencePeriods).toBe(5);
-    const filters = createDrivers(cfg)[1]!.subscriptions();
+    const filters = createDrivers(cfg)
+      .find((d) => d.name === 'mqtt2go')!
+      .subscriptions();
     expect(filters).toContain('BRQ/BUT/+/switch/out');
     expect(filters).toContain('OVA/BUT/+/consumption/out');
     expect(filters.every((f) => f.startsWith('BRQ/BUT/') || f.startsWith('OVA/BUT/'))).toBe(true);

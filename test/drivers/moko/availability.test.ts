@@ -1,0 +1,111 @@
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MokoDriver } from '../../../src/drivers/moko/driver.js';
+import { Hub } from '../../../src/hub/hub.js';
+import { EmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import { eventually } from '../../helpers/hub.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { BASE, ID } from './helpers.js';
+
+/** The hub with the Moko driver, a controlled clock and the default 62 s silence limit. */
+describe('Moko availability: switch_state is the heartbeat', () => {
+  const cleanup: (() => Promise<unknown> | unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+
+  async function setup() {
+    const log = pino({ level: 'silent' });
+    const dir = tempDir();
+    cleanup.push(() => dir.remove());
+    const broker = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      log,
+      limits: {
+        maxPublishRate: 1000,
+        maxQueued: 1000,
+        maxClientBufferBytes: 1 << 20,
+        slowClientTimeoutMs: 1000,
+      },
+    });
+    await broker.start();
+    cleanup.push(() => broker.stop());
+    const store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100 });
+    cleanup.push(() => store.close());
+    const clock = { now: Date.UTC(2026, 10, 22, 9, 0, 0) };
+    const hub = new Hub({
+      bus: broker,
+      store,
+      drivers: [new MokoDriver()],
+      log,
+      commandTimeoutMs: 500,
+      silenceMs: { moko: 62_000 },
+      silenceCheckMs: 20,
+      baseTopic: 'wattbridge',
+      now: () => clock.now,
+    });
+    await hub.start();
+    cleanup.push(() => hub.stop());
+    const plug = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+    cleanup.push(() => plug.endAsync());
+    const heartbeat = async () => {
+      const before = hub.device(ID)?.lastSeen;
+      await plug.publishAsync(`${BASE}device/switch_state`, '{"switch_state":"on"}', { qos: 1 });
+      await eventually(() => hub.device(ID)?.lastSeen !== before && hub.device(ID)?.lastSeen);
+    };
+    const electricity = async () => {
+      const n = hub.counters.readings;
+      await plug.publishAsync(
+        `${BASE}device/electricity_information`,
+        '{"voltage":2300,"current":100,"power":23}',
+        {
+          qos: 1,
+        },
+      );
+      await eventually(() => hub.counters.readings >= n + 3);
+    };
+    return { hub, clock, heartbeat, electricity };
+  }
+
+  const settle = () => new Promise((r) => setTimeout(r, 100));
+
+  it('a plug heard once is offline after 62 s of silence, not before', async () => {
+    const { hub, clock, heartbeat } = await setup();
+    await heartbeat();
+    expect(hub.device(ID)?.availability).toBe('online');
+    clock.now += 62_000;
+    await settle();
+    expect(hub.device(ID)?.availability).toBe('online');
+    clock.now += 1000;
+    await eventually(() => hub.device(ID)?.availability === 'offline', 2000, 'offline');
+    expect(hub.device(ID)?.availabilityReason).toBe('silent for 63 s');
+  });
+
+  it('a metering plug stays online on its electricity; when everything stops, offline after 62 s', async () => {
+    const { hub, clock, heartbeat, electricity } = await setup();
+    await heartbeat();
+    for (let s = 0; s < 70; s++) {
+      clock.now += 1000;
+      await electricity();
+    }
+    await settle();
+    expect(hub.device(ID)?.availability).toBe('online');
+    clock.now += 62_000;
+    await settle();
+    expect(hub.device(ID)?.availability).toBe('online');
+    clock.now += 1000;
+    await eventually(() => hub.device(ID)?.availability === 'offline', 2000, 'offline');
+  });
+
+  it('comes back online with its next heartbeat', async () => {
+    const { hub, clock, heartbeat } = await setup();
+    await heartbeat();
+    clock.now += 63_000;
+    await eventually(() => hub.device(ID)?.availability === 'offline', 2000, 'offline');
+    await heartbeat();
+    expect(hub.device(ID)?.availability).toBe('online');
+  });
+});
