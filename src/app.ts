@@ -109,6 +109,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         moko: cfg.availability.mokoSilenceS * 1000,
       },
       silencePeriods: { mqtt2go: cfg.availability.mqtt2goSilencePeriods },
+      heartbeat: ['moko'],
       baseTopic: cfg.mqtt.baseTopic,
       names: cfg.devices,
     });

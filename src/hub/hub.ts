@@ -32,6 +32,8 @@ export interface HubOptions {
    * period is known.
    */
   silencePeriods?: Partial<Record<Protocol, number>>;
+  /** Protocols whose devices send a fixed heartbeat: silenceMs applies exactly. */
+  heartbeat?: readonly Protocol[];
   baseTopic: string;
   now?: () => number;
   /** How often silence is checked (ms). */
@@ -278,7 +280,7 @@ export class Hub extends EventEmitter {
         return;
       case 'state': {
         this.counters.stateReports++;
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         const before = dev.relays.get(e.relay);
         dev.relays.set(e.relay, e.on);
         // Every report is a sample (IoToad's status measurement counts them).
@@ -291,7 +293,7 @@ export class Hub extends EventEmitter {
       }
       case 'reading': {
         this.counters.readings++;
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         dev.readings.set(
           e.metric,
           e.priority === undefined
@@ -321,7 +323,7 @@ export class Hub extends EventEmitter {
         return;
       }
       case 'countdown': {
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         if (e.seconds > 0)
           dev.countdowns.set(e.relay, { endsAt: e.ts + e.seconds * 1000, state: e.state });
         else dev.countdowns.delete(e.relay);
@@ -393,7 +395,9 @@ export class Hub extends EventEmitter {
     );
   }
 
-  private markAlive(dev: DeviceState): void {
+  private markAlive(dev: DeviceState, ts: number): void {
+    // A report is a sign of life even from a driver that sends no 'seen'.
+    if (ts > dev.lastSeen) dev.lastSeen = ts;
     if (dev.availability !== 'online') this.setAvailability(dev, 'online', 'reporting', this.now());
   }
 
@@ -418,6 +422,7 @@ export class Hub extends EventEmitter {
       dev,
       this.opts.silenceMs[dev.protocol],
       this.opts.silencePeriods?.[dev.protocol],
+      this.opts.heartbeat?.includes(dev.protocol),
     );
   }
 

@@ -43,6 +43,7 @@ describe('Moko availability: switch_state is the heartbeat', () => {
       log,
       commandTimeoutMs: 500,
       silenceMs: { moko: 62_000 },
+      heartbeat: ['moko'],
       silenceCheckMs: 20,
       baseTopic: 'wattbridge',
       now: () => clock.now,
@@ -98,6 +99,20 @@ describe('Moko availability: switch_state is the heartbeat', () => {
     expect(hub.device(ID)?.availability).toBe('online');
     clock.now += 1000;
     await eventually(() => hub.device(ID)?.availability === 'offline', 2000, 'offline');
+  });
+
+  it('a plug without metering, beating every 30 s, is offline after 62 s, not 3 beats', async () => {
+    const { hub, clock, heartbeat } = await setup();
+    for (let beat = 0; beat < 4; beat++) {
+      await heartbeat();
+      clock.now += 30_000;
+    }
+    await heartbeat();
+    clock.now += 62_000;
+    await settle();
+    expect(hub.device(ID)?.availability).toBe('online');
+    clock.now += 1000;
+    await eventually(() => hub.device(ID)?.availability === 'offline', 2000, 'offline at 63 s');
   });
 
   it('comes back online with its next heartbeat', async () => {
