@@ -1,8 +1,17 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Point, Store, StoreStats, StoredDevice } from './store.js';
+import { SqliteRollups } from './sqlite-rollups.js';
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqlite-schema.js';
+import {
+  RenameError,
+  type Point,
+  type RollupLevel,
+  type RollupRow,
+  type Store,
+  type StoreStats,
+  type StoredDevice,
+} from './store.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -14,10 +23,14 @@ export interface SqliteStoreOptions {
   onError?: (err: Error) => void;
 }
 
+/** Rows per page when a version-1 file's rollups are computed on open. */
+const BACKFILL_PAGE = 50_000;
+
 /**
  * SQLite store (better-sqlite3, WAL). append() only queues into three
  * parallel arrays, so the message path allocates nothing per reading beyond
- * the numbers themselves; flush() writes the queue in one transaction.
+ * the numbers themselves; flush() writes the queue in one transaction,
+ * together with the minute and hour rollups of the rows it inserted.
  */
 export class SqliteStore implements Store {
   readonly path: string;
@@ -33,6 +46,11 @@ export class SqliteStore implements Store {
   private readonly insertRow: Database.Statement;
   private readonly insertSeries: Database.Statement;
   private readonly upsertDeviceRow: Database.Statement;
+  private readonly selectRange: Database.Statement;
+  private readonly selectExtent: Database.Statement;
+  private readonly selectSetting: Database.Statement;
+  private readonly upsertSetting: Database.Statement;
+  private readonly rollupWriter: SqliteRollups;
   private readonly writeBatch: () => void;
 
   constructor(private readonly opts: SqliteStoreOptions) {
@@ -44,9 +62,8 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SQLITE_SCHEMA);
-    this.db
-      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
-      .run('schema_version', SCHEMA_VERSION);
+    this.rollupWriter = new SqliteRollups(this.db);
+    this.migrate();
     for (const row of this.db.prepare('SELECT id, device_id, metric FROM series').all() as {
       id: number;
       device_id: string;
@@ -54,8 +71,10 @@ export class SqliteStore implements Store {
     }[]) {
       this.rememberSeries(row.device_id, row.metric, row.id);
     }
+    // The first copy of a reading wins; a repeat (a duplicated message, a
+    // replayed file) changes nothing and is not folded into the rollups.
     this.insertRow = this.db.prepare(
-      'INSERT OR REPLACE INTO readings (series, ts, value) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO readings (series, ts, value) VALUES (?, ?, ?)',
     );
     this.insertSeries = this.db.prepare(
       'INSERT INTO series (device_id, metric) VALUES (?, ?) RETURNING id',
@@ -65,16 +84,71 @@ export class SqliteStore implements Store {
        VALUES (@id, @protocol, @nativeId, @info, @firstSeen, @lastSeen)
        ON CONFLICT (id) DO UPDATE SET info = excluded.info, last_seen = excluded.last_seen`,
     );
+    this.selectRange = this.db.prepare(
+      'SELECT ts, value FROM readings WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts',
+    );
+    this.selectExtent = this.db.prepare(
+      `SELECT (SELECT ts FROM readings WHERE series = @s ORDER BY ts LIMIT 1) AS first,
+              (SELECT ts FROM readings WHERE series = @s ORDER BY ts DESC LIMIT 1) AS last`,
+    );
+    this.selectSetting = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
+    this.upsertSetting = this.db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
     this.writeBatch = this.db.transaction(() => {
       const s = this.qSeries;
       const t = this.qTs;
       const v = this.qValue;
-      for (let i = 0; i < s.length; i++) this.insertRow.run(s[i], t[i], v[i]);
+      const newS: number[] = [];
+      const newT: number[] = [];
+      const newV: number[] = [];
+      for (let i = 0; i < s.length; i++) {
+        if (this.insertRow.run(s[i], t[i], v[i]).changes === 0) continue;
+        newS.push(s[i]!);
+        newT.push(t[i]!);
+        newV.push(v[i]!);
+      }
+      this.rollupWriter.apply(newS, newT, newV);
     });
     if (opts.flushIntervalMs > 0) {
       this.timer = setInterval(() => this.safeFlush(), opts.flushIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * A file written before rollups existed (version 1) gets them computed
+   * from its readings, in one transaction, page by page in (series, time)
+   * order so each bucket only ever grows at its end.
+   */
+  private migrate(): void {
+    const version = this.db
+      .prepare("SELECT value FROM meta WHERE key = 'schema_version'")
+      .pluck()
+      .get() as string | undefined;
+    if (version !== undefined && Number(version) >= Number(SCHEMA_VERSION)) return;
+    const page = this.db
+      .prepare(
+        'SELECT series, ts, value FROM readings WHERE (series, ts) > (?, ?) ORDER BY series, ts LIMIT ?',
+      )
+      .raw();
+    this.db.transaction(() => {
+      let after: [number, number] = [-Infinity, -Infinity];
+      for (;;) {
+        const rows = page.all(after[0], after[1], BACKFILL_PAGE) as [number, number, number][];
+        if (rows.length === 0) break;
+        this.rollupWriter.apply(
+          rows.map((r) => r[0]),
+          rows.map((r) => r[1]),
+          rows.map((r) => r[2]),
+        );
+        const last = rows[rows.length - 1]!;
+        after = [last[0], last[1]];
+      }
+      this.db
+        .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+        .run('schema_version', SCHEMA_VERSION);
+    })();
   }
 
   private rememberSeries(device: string, metric: string, id: number): void {
@@ -118,6 +192,7 @@ export class SqliteStore implements Store {
       this.batches++;
     } catch (err) {
       this.writeErrors += n;
+      this.rollupWriter.forget();
       throw err;
     } finally {
       // A failed batch is dropped (and counted) rather than retried forever:
@@ -130,19 +205,6 @@ export class SqliteStore implements Store {
 
   upsertDevice(d: StoredDevice): void {
     this.upsertDeviceRow.run({ ...d, info: JSON.stringify(d.info) });
-  }
-
-  renameDevice(oldId: string, newId: string): void {
-    this.flush();
-    this.db.transaction(() => {
-      const taken = this.db.prepare('SELECT 1 FROM devices WHERE id = ?').get(newId);
-      if (taken) throw new Error(`device id "${newId}" is taken`);
-      this.db.prepare('UPDATE devices SET id = ? WHERE id = ?').run(newId, oldId);
-      this.db.prepare('UPDATE series SET device_id = ? WHERE device_id = ?').run(newId, oldId);
-    })();
-    const series = this.seriesIds.get(oldId);
-    this.seriesIds.delete(oldId);
-    if (series) this.seriesIds.set(newId, series);
   }
 
   devices(): StoredDevice[] {
@@ -171,9 +233,60 @@ export class SqliteStore implements Store {
   range(deviceId: string, metric: string, from: number, to: number): Point[] {
     const id = this.seriesIds.get(deviceId)?.get(metric);
     if (id === undefined) return [];
-    return this.db
-      .prepare('SELECT ts, value FROM readings WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts')
-      .all(id, from, to) as Point[];
+    return this.selectRange.all(id, from, to) as Point[];
+  }
+
+  rollups(
+    deviceId: string,
+    metric: string,
+    level: RollupLevel,
+    from: number,
+    to: number,
+  ): RollupRow[] {
+    const id = this.seriesIds.get(deviceId)?.get(metric);
+    if (id === undefined) return [];
+    return this.rollupWriter.read(id, level, from, to);
+  }
+
+  extent(deviceId: string, metric: string): { first: number; last: number } | undefined {
+    const id = this.seriesIds.get(deviceId)?.get(metric);
+    if (id === undefined) return undefined;
+    const row = this.selectExtent.get({ s: id }) as { first: number | null; last: number | null };
+    return row.first === null || row.last === null
+      ? undefined
+      : { first: row.first, last: row.last };
+  }
+
+  renameDevice(oldId: string, newId: string): void {
+    const known = this.db.prepare(
+      'SELECT EXISTS (SELECT 1 FROM devices WHERE id = @id) OR EXISTS (SELECT 1 FROM series WHERE device_id = @id)',
+    );
+    this.db.transaction(() => {
+      if (!known.pluck().get({ id: oldId }))
+        throw new RenameError('unknown-device', `cannot rename "${oldId}": no such device`);
+      if (oldId === newId) return;
+      if (known.pluck().get({ id: newId }))
+        throw new RenameError(
+          'id-taken',
+          `cannot rename "${oldId}" to "${newId}": a device with that id already exists`,
+        );
+      this.db.prepare('UPDATE devices SET id = ? WHERE id = ?').run(newId, oldId);
+      this.db.prepare('UPDATE series SET device_id = ? WHERE device_id = ?').run(newId, oldId);
+    })();
+    // Series ids do not change, so queued rows and cached rollups stay valid.
+    const metrics = this.seriesIds.get(oldId);
+    if (metrics && oldId !== newId) {
+      this.seriesIds.delete(oldId);
+      this.seriesIds.set(newId, metrics);
+    }
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.selectSetting.get(key) as string | undefined;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.upsertSetting.run(key, value);
   }
 
   metrics(deviceId: string): string[] {

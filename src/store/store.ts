@@ -1,4 +1,5 @@
 import type { DeviceInfo, Protocol } from '../core/events.js';
+import type { Partial } from './query/partial.js';
 
 /** A device as the store keeps it across restarts. */
 export interface StoredDevice {
@@ -13,6 +14,24 @@ export interface StoredDevice {
 export interface Point {
   ts: number;
   value: number;
+}
+
+export type RollupLevel = 'minute' | 'hour';
+
+/** The summary of one series over one minute or hour; `bucket` is its start (epoch ms). */
+export interface RollupRow extends Partial {
+  bucket: number;
+}
+
+/** Thrown by renameDevice when the rename cannot be done; `reason` says why. */
+export class RenameError extends Error {
+  constructor(
+    readonly reason: 'unknown-device' | 'id-taken',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RenameError';
+  }
 }
 
 export interface StoreStats {
@@ -36,10 +55,27 @@ export interface Store {
   flush(): void;
   upsertDevice(device: StoredDevice): void;
   devices(): StoredDevice[];
-  /** Give a device a new id, its history included; throws when newId is taken. */
-  renameDevice(oldId: string, newId: string): void;
+  /** Points with from <= ts < to, in time order. */
   range(deviceId: string, metric: string, from: number, to: number): Point[];
+  /** Rollups of the buckets that start in [from, to), in time order. */
+  rollups(
+    deviceId: string,
+    metric: string,
+    level: RollupLevel,
+    from: number,
+    to: number,
+  ): RollupRow[];
+  /** Times of the series' first and last stored points; undefined when it has none. */
+  extent(deviceId: string, metric: string): { first: number; last: number } | undefined;
   metrics(deviceId: string): string[];
+  /**
+   * Gives a device and its whole history a new id, in one transaction.
+   * Throws RenameError when oldId is unknown or newId is already in use.
+   */
+  renameDevice(oldId: string, newId: string): void;
+  /** Hub settings that outlive restarts (renames, hub-run timers), as strings. */
+  getSetting(key: string): string | undefined;
+  setSetting(key: string, value: string): void;
   stats(): StoreStats;
   close(): void;
 }

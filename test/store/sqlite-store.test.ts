@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { RenameError } from '../../src/store/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('SqliteStore (real SQLite file)', () => {
@@ -89,5 +90,75 @@ describe('SqliteStore (real SQLite file)', () => {
     store.flush();
     expect(store.range('d', 'power', 0, 2000)).toEqual([{ ts: 1000, value: 5 }]);
     store.close();
+  });
+
+  it('renames a device with its whole history, across a restart', () => {
+    const { dir, store } = open();
+    const plug = {
+      protocol: 'tasmota' as const,
+      nativeId: 'tasmota_1A2B3C',
+      info: {},
+      firstSeen: 1,
+      lastSeen: 2,
+    };
+    store.upsertDevice({ id: 'tasmota_1A2B3C', ...plug });
+    store.upsertDevice({ id: 'other', ...plug, nativeId: 'other' });
+    store.append('tasmota_1A2B3C', 'power', 1000, 10);
+    store.append('tasmota_1A2B3C', 'voltage', 1000, 230);
+    store.flush();
+    store.append('tasmota_1A2B3C', 'power', 2000, 20); // queued across the rename
+    store.renameDevice('tasmota_1A2B3C', 'sp_w.r1.c1');
+    store.append('sp_w.r1.c1', 'power', 3000, 30);
+    store.flush();
+    expect(store.range('sp_w.r1.c1', 'power', 0, 10_000).map((p) => p.value)).toEqual([10, 20, 30]);
+    expect(store.rollups('sp_w.r1.c1', 'power', 'minute', 0, 60_000)).toMatchObject([
+      { bucket: 0, count: 3, sum: 60 },
+    ]);
+    expect(store.metrics('sp_w.r1.c1')).toEqual(['power', 'voltage']);
+    expect(store.range('tasmota_1A2B3C', 'power', 0, 10_000)).toEqual([]);
+    expect(store.metrics('tasmota_1A2B3C')).toEqual([]);
+    store.close();
+    const again = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 10 });
+    expect(again.devices().map((d) => [d.id, d.nativeId])).toEqual([
+      ['other', 'other'],
+      ['sp_w.r1.c1', 'tasmota_1A2B3C'],
+    ]);
+    expect(again.range('sp_w.r1.c1', 'voltage', 0, 10_000)).toEqual([{ ts: 1000, value: 230 }]);
+    again.close();
+  });
+
+  it('refuses a rename to an id in use, or of an unknown device, changing nothing', () => {
+    const { store } = open();
+    store.upsertDevice({
+      id: 'a',
+      protocol: 'tasmota',
+      nativeId: 'a',
+      info: {},
+      firstSeen: 1,
+      lastSeen: 1,
+    });
+    store.append('b', 'power', 1000, 1); // a series whose device was never upserted still counts
+    store.flush();
+    expect(() => store.renameDevice('a', 'b')).toThrow(
+      'cannot rename "a" to "b": a device with that id already exists',
+    );
+    expect(() => store.renameDevice('nope', 'c')).toThrow('cannot rename "nope": no such device');
+    expect(() => store.renameDevice('nope', 'c')).toThrow(RenameError);
+    expect(store.devices().map((d) => d.id)).toEqual(['a']);
+    expect(store.range('b', 'power', 0, 2000)).toHaveLength(1);
+    store.close();
+  });
+
+  it('keeps hub settings across a restart', () => {
+    const { dir, store } = open();
+    expect(store.getSetting('timers')).toBeUndefined();
+    store.setSetting('timers', '{"a":1}');
+    store.setSetting('timers', '{"a":2}');
+    store.setSetting('renames', '{}');
+    store.close();
+    const again = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 10 });
+    expect(again.getSetting('timers')).toBe('{"a":2}');
+    expect(again.getSetting('renames')).toBe('{}');
+    again.close();
   });
 });

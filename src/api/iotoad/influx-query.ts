@@ -1,7 +1,7 @@
 import { idCandidates } from '../../core/device-id.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Store } from '../../store/store.js';
-import { energyWh, runQuery, type ResultPoint } from './engine-standin.js';
+import { energyWh, runQuery, type ResultPoint } from '../../store/query/index.js';
 import { MEASUREMENTS, parseQuery, type QueryRequest } from './query-params.js';
 import type { IotoadReply } from './sp-command.js';
 

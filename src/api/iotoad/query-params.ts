@@ -1,5 +1,5 @@
 import { GRID_TYPES, type GridType } from '../../core/device-id.js';
-import type { Operation } from './engine-standin.js';
+import { OPERATIONS, OPERATIONS_WITH_N, type Operation } from '../../store/query/index.js';
 
 /** The measurements `query/influx_query/<db>/<measurement>` answers, with their metric and unit. */
 export const MEASUREMENTS = {
@@ -10,28 +10,6 @@ export const MEASUREMENTS = {
   energy: { metric: 'energy', unit: 'Wh' },
 } as const;
 export type Measurement = keyof typeof MEASUREMENTS;
-
-export const OPERATIONS: readonly Operation[] = [
-  'COUNT',
-  'DISTINCT',
-  'INTEGRAL',
-  'MEAN',
-  'MEDIAN',
-  'MODE',
-  'SPREAD',
-  'STDDEV',
-  'SUM',
-  'BOTTOM',
-  'FIRST',
-  'LAST',
-  'MAX',
-  'MIN',
-  'PERCENTILE',
-  'SAMPLE',
-  'TOP',
-];
-/** Selectors that take a count (or, for PERCENTILE, a percentage) in `n`. */
-const WITH_N = new Set<Operation>(['BOTTOM', 'PERCENTILE', 'SAMPLE', 'TOP']);
 
 const PARAMS = [
   'operation',
@@ -132,7 +110,7 @@ export function parseQuery(
         `Invalid operation ${show(p.operation)}, must be one of ${OPERATIONS.join(', ')}`,
       );
   }
-  if (q.operation && WITH_N.has(q.operation)) {
+  if (q.operation && OPERATIONS_WITH_N.includes(q.operation)) {
     const n = typeof p.n === 'string' && p.n.trim() !== '' ? Number(p.n) : p.n;
     const ok =
       typeof n === 'number' &&

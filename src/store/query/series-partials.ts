@@ -1,0 +1,74 @@
+import type { Store } from '../store.js';
+import { mergeInTime, PartialFolder, trapezoid, type Partial } from './partial.js';
+import { planSegments, type SegmentLevel } from './plan.js';
+import type { SeriesRef } from './types.js';
+
+/** The summary of one series over one result bucket. */
+export interface BucketPartial {
+  /** The result bucket's key: its start with an interval, the query's lower bound without. */
+  start: number;
+  partial: Partial;
+}
+
+/**
+ * One series over [from, to) as a partial per result bucket, in time order:
+ * hour and minute rollups where whole buckets fit, raw points at the edges.
+ * `bucketOf` maps a time to its result bucket; `coarsest` must be a level
+ * whose buckets never straddle two result buckets (plan.ts coarsestFor).
+ */
+export function seriesPartials(
+  store: Store,
+  ref: SeriesRef,
+  from: number,
+  to: number,
+  bucketOf: (ts: number) => number,
+  coarsest: SegmentLevel,
+): BucketPartial[] {
+  const out: BucketPartial[] = [];
+  const add = (start: number, p: Partial) => {
+    const last = out[out.length - 1];
+    if (last?.start === start) last.partial = mergeInTime(last.partial, p);
+    else out.push({ start, partial: p });
+  };
+  for (const seg of planSegments(from, to, coarsest)) {
+    if (seg.level !== 'raw') {
+      for (const r of store.rollups(ref.deviceId, ref.metric, seg.level, seg.from, seg.to))
+        add(bucketOf(r.bucket), r);
+      continue;
+    }
+    const folder = new PartialFolder();
+    let start: number | undefined;
+    for (const p of store.range(ref.deviceId, ref.metric, seg.from, seg.to)) {
+      const b = bucketOf(p.ts);
+      if (b !== start) {
+        const done = folder.take();
+        if (done) add(start!, done);
+        start = b;
+      }
+      folder.add(p.ts, p.value);
+    }
+    const done = folder.take();
+    if (done) add(start!, done);
+  }
+  return out;
+}
+
+/**
+ * Integrals per result bucket with the area between two buckets' points
+ * split at the boundary (the value there linearly interpolated), as
+ * InfluxDB 1.x does with GROUP BY time: the buckets then add up to the
+ * integral of the whole range. The earlier bucket gets the area up to its
+ * end, the later one the rest.
+ */
+export function splitIntegrals(buckets: readonly BucketPartial[], intervalMs: number): number[] {
+  const out = buckets.map((b) => b.partial.integral);
+  for (let i = 1; i < buckets.length; i++) {
+    const a = buckets[i - 1]!.partial;
+    const b = buckets[i]!.partial;
+    const edge = buckets[i - 1]!.start + intervalMs;
+    const atEdge = a.last + ((b.first - a.last) * (edge - a.lastTs)) / (b.firstTs - a.lastTs);
+    out[i - 1]! += trapezoid(a.lastTs, a.last, edge, atEdge);
+    out[i]! += trapezoid(edge, atEdge, b.firstTs, b.first);
+  }
+  return out;
+}

@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { energyWh, OPERATIONS, QueryError, runQuery } from '../../src/store/query/index.js';
+import type { Operation, QuerySpec, ResultPoint } from '../../src/store/query/index.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { prng } from '../dsmr/fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
+import { firstCopies, referenceQuery, type RawPoint } from './reference.js';
+
+const SEC = 1000;
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/**
+ * Three power plugs over about four hours, with exactly known points: a
+ * regular one, one with a 40-minute gap, one at irregular times; points on
+ * minute and hour edges; written in shuffled order in several flushes
+ * (out-of-order batches) with duplicates whose second copy must be ignored.
+ */
+function fleet(): RawPoint[] {
+  const rand = prng(42);
+  const pts: RawPoint[] = [];
+  const add = (deviceId: string, ts: number) =>
+    pts.push({ deviceId, metric: 'power', ts, value: Math.floor(rand() * 1600) / 4 });
+  for (let t = T0 - 30 * MIN; t < T0 + 3 * HOUR + 17 * MIN; t += 7 * SEC) add('a', t);
+  for (let t = T0 - 10 * MIN; t < T0 + 3 * HOUR; t += 13 * SEC)
+    if (t < T0 + 50 * MIN || t > T0 + 90 * MIN) add('b', t);
+  for (let i = 0; i < 900; i++) add('c', T0 - 20 * MIN + Math.floor(rand() * 4 * HOUR));
+  for (const t of [T0, T0 + HOUR, T0 + 2 * HOUR - 1, T0 + 5 * MIN, T0 + 5 * MIN - 1]) add('c', t);
+  // Some values repeat on purpose, so MODE, DISTINCT and ties in TOP/BOTTOM/MIN/MAX matter.
+  for (let i = 0; i < pts.length; i += 5) pts[i]!.value = 100;
+  return pts;
+}
+
+const SERIES = ['a', 'b', 'c'].map((deviceId) => ({ deviceId, metric: 'power' }));
+
+const RANGES: { name: string; from?: number; to?: number }[] = [
+  { name: 'unbounded' },
+  {
+    name: 'mid-minute to mid-hour',
+    from: T0 + 17 * MIN + 23_500,
+    to: T0 + 2 * HOUR + 41 * MIN + 7 * SEC,
+  },
+  { name: 'whole hours, inclusive end', from: T0, to: T0 + 2 * HOUR - 1 },
+  { name: 'inside one minute', from: T0 + 3 * MIN + 5 * SEC, to: T0 + 3 * MIN + 50 * SEC },
+  { name: 'from only, mid-hour', from: T0 + 2 * HOUR + 30 * MIN + 1 },
+  { name: 'to only, on an hour edge', to: T0 + HOUR },
+];
+
+const INTERVALS: (number | undefined)[] = [undefined, HOUR, 15 * MIN, 90 * SEC, 24 * HOUR];
+
+/** Values match within floating-point noise (rollups add in another order). */
+function expectSameResults(got: ResultPoint[], want: ResultPoint[], what: string) {
+  expect(
+    got.map((r) => ({ ...r, value: 0 })),
+    what,
+  ).toEqual(want.map((r) => ({ ...r, value: 0 })));
+  got.forEach((r, i) => {
+    const w = want[i]!.value;
+    expect(Math.abs(r.value - w), `${what} #${i}: ${r.value} vs ${w}`).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, Math.abs(w)),
+    );
+  });
+}
+
+describe('query engine over a real SQLite store', () => {
+  const dir = tempDir();
+  let store: SqliteStore;
+  let stored: RawPoint[];
+
+  beforeAll(() => {
+    store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100_000 });
+    const rand = prng(9);
+    const appended = fleet();
+    // Duplicates with other values, appended after their originals.
+    const dupes = appended
+      .filter((_, i) => i % 11 === 0)
+      .map((p) => ({ ...p, value: p.value + 1 }));
+    const order = appended.map((p) => ({ p, k: rand() }));
+    order.sort((x, y) => x.k - y.k);
+    const shuffled = order.map((o) => o.p);
+    const writes = [...shuffled, ...dupes];
+    writes.forEach((p, i) => {
+      store.append(p.deviceId, p.metric, p.ts, p.value);
+      if (i % 997 === 0) store.flush();
+    });
+    store.flush();
+    stored = firstCopies(writes);
+  });
+  afterAll(() => {
+    store.close();
+    dir.remove();
+  });
+
+  const ops = OPERATIONS.filter((o) => o !== 'SAMPLE');
+  const nFor: Partial<Record<Operation, number[]>> = {
+    TOP: [1, 3, 40],
+    BOTTOM: [2],
+    PERCENTILE: [0, 1, 50, 90, 99.9, 100],
+  };
+
+  for (const op of ops) {
+    it(`${op}: pooled, grouped by device and per interval equal a brute-force computation`, () => {
+      for (const range of RANGES)
+        for (const intervalMs of INTERVALS)
+          for (const groupById of [false, true])
+            for (const n of nFor[op] ?? [undefined]) {
+              const spec: QuerySpec = {
+                series: SERIES,
+                from: range.from,
+                to: range.to,
+                operation: op,
+                n,
+                intervalMs,
+                groupById,
+              };
+              const what = `${op} n=${n} ${range.name} interval=${intervalMs} grouped=${groupById}`;
+              const want = referenceQuery(stored, spec);
+              expectSameResults(runQuery(store, spec), want, what);
+              // Unbounded ranges always hold points; low percentiles of small buckets rightly do not.
+              if (!range.to && !(op === 'PERCENTILE' && n! < 50))
+                expect(want.length, what).toBeGreaterThan(0);
+            }
+    });
+  }
+
+  it('raw points: all selected series merged by time then device, or per device', () => {
+    for (const range of RANGES)
+      for (const groupById of [false, true]) {
+        const spec = { series: SERIES, from: range.from, to: range.to, groupById };
+        expect(runQuery(store, spec)).toEqual(referenceQuery(stored, spec));
+      }
+  });
+
+  it('INTEGRAL in another unit, and per-interval integrals add up to the whole range', () => {
+    const base = { series: SERIES, from: T0 + 7 * MIN + 1, to: T0 + 3 * HOUR - 5 };
+    const hours = { ...base, operation: 'INTEGRAL' as const, integralUnitMs: HOUR };
+    expectSameResults(runQuery(store, hours), referenceQuery(stored, hours), 'W·h');
+    const whole = runQuery(store, hours)[0]!.value;
+    for (const intervalMs of [HOUR, 15 * MIN, 90 * SEC]) {
+      const parts = runQuery(store, { ...hours, intervalMs });
+      const total = parts.reduce((s, r) => s + r.value, 0);
+      expect(Math.abs(total - whole)).toBeLessThan(1e-6 * whole);
+    }
+  });
+
+  it('SAMPLE: n distinct stored points in time order, all of them when fewer', () => {
+    const spec: QuerySpec = { series: SERIES, operation: 'SAMPLE', n: 25, from: T0, to: T0 + HOUR };
+    const raw = runQuery(store, { series: SERIES, from: T0, to: T0 + HOUR });
+    const got = runQuery(store, spec, { random: prng(1) });
+    expect(got).toHaveLength(25);
+    const keys = new Set(raw.map((p) => `${p.ts}/${p.value}`));
+    for (const p of got) expect(keys.has(`${p.ts}/${p.value}`)).toBe(true);
+    expect(got.map((p) => p.ts)).toEqual([...got.map((p) => p.ts)].sort((a, b) => a - b));
+    expect(runQuery(store, spec, { random: prng(2) })).not.toEqual(got);
+    const few = runQuery(store, { ...spec, to: T0 + 20 * SEC, groupById: true });
+    expect(few).toEqual(
+      runQuery(store, { series: SERIES, from: T0, to: T0 + 20 * SEC, groupById: true }),
+    );
+    const perHour = runQuery(store, { ...spec, from: T0, to: T0 + 3 * HOUR - 1, intervalMs: HOUR });
+    expect(perHour).toHaveLength(75);
+  });
+
+  it('TOP and BOTTOM with n beyond the count return every point, in time order', () => {
+    const few = { series: SERIES, from: T0 + 3 * MIN, to: T0 + 4 * MIN };
+    const raw = runQuery(store, few).map(({ ts, value }) => ({ ts, value }));
+    expect(raw.length).toBeGreaterThan(5);
+    expect(runQuery(store, { ...few, operation: 'TOP', n: 100_000 })).toEqual(raw);
+    expect(runQuery(store, { ...few, operation: 'BOTTOM', n: raw.length })).toEqual(raw);
+  });
+
+  it('no points, an empty range or an unknown series give no rows', () => {
+    for (const op of [...OPERATIONS, undefined]) {
+      const n = op === 'PERCENTILE' ? 50 : 3;
+      expect(
+        runQuery(store, { series: SERIES, from: T0 - 2 * HOUR, to: T0 - HOUR, operation: op, n }),
+      ).toEqual([]);
+      expect(runQuery(store, { series: SERIES, from: T0 + 10, to: T0, operation: op, n })).toEqual(
+        [],
+      );
+      expect(
+        runQuery(store, { series: [{ deviceId: 'zz', metric: 'power' }], operation: op, n }),
+      ).toEqual([]);
+    }
+  });
+
+  it('STDDEV of a single point is no row; INTEGRAL of a single point is 0', () => {
+    const one = { series: [{ deviceId: 'c', metric: 'power' }], from: T0, to: T0 };
+    expect(runQuery(store, { ...one, operation: 'COUNT' })).toEqual([{ ts: T0, value: 1 }]);
+    expect(runQuery(store, { ...one, operation: 'STDDEV' })).toEqual([]);
+    expect(runQuery(store, { ...one, operation: 'INTEGRAL' })).toEqual([{ ts: T0, value: 0 }]);
+  });
+
+  it('rejects what it cannot run, naming the field', () => {
+    const bad: [Partial<QuerySpec>, RegExp][] = [
+      [{ operation: 'TOP' }, /TOP needs n/],
+      [{ operation: 'SAMPLE', n: 1.5 }, /SAMPLE needs n/],
+      [{ operation: 'BOTTOM', n: 0 }, /BOTTOM needs n/],
+      [{ operation: 'PERCENTILE', n: 101 }, /PERCENTILE needs n between 0 and 100/],
+      [{ operation: 'SUM', intervalMs: 0 }, /intervalMs must be a positive/],
+      [{ intervalMs: HOUR }, /intervalMs needs an operation/],
+      [{ operation: 'INTEGRAL', integralUnitMs: -1 }, /integralUnitMs must be/],
+      [{ operation: 'SUM', from: NaN }, /from must be a time/],
+      [{ operation: 'NOPE' as Operation }, /unknown operation NOPE/],
+    ];
+    for (const [spec, message] of bad) {
+      expect(() => runQuery(store, { series: SERIES, ...spec })).toThrow(QueryError);
+      expect(() => runQuery(store, { series: SERIES, ...spec })).toThrow(message);
+    }
+  });
+
+  it('answers rollup operations from rollups: raw points only at the ragged edges', () => {
+    let rawRead = 0;
+    const counting: Store = Object.assign(Object.create(store) as Store, {
+      range: (d: string, m: string, f: number, t: number) => {
+        const pts = store.range(d, m, f, t);
+        rawRead += pts.length;
+        return pts;
+      },
+    });
+    const spec: QuerySpec = {
+      series: SERIES,
+      from: T0 + 30 * SEC,
+      to: T0 + 3 * HOUR - 30 * SEC,
+      operation: 'MEAN',
+    };
+    expectSameResults(runQuery(counting, spec), referenceQuery(stored, spec), 'MEAN');
+    const total = runQuery(store, { ...spec, operation: 'COUNT' })[0]!.value;
+    // 30 s at each end of three series: a few dozen points out of thousands.
+    expect(rawRead).toBeGreaterThan(0);
+    expect(rawRead).toBeLessThan(total / 20);
+  });
+});
+
+describe('energyWh', () => {
+  const dir = tempDir();
+  let store: SqliteStore;
+  beforeAll(() => {
+    store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100_000 });
+    // m1: a counter that restarts (reboot) at 12.5 min; power too, which must be ignored.
+    const counter: [number, number][] = [
+      [0, 1000],
+      [5 * MIN, 1010],
+      [10 * MIN, 1030],
+      [12.5 * MIN, 2], // restarted from 0: 2 Wh new
+      [20 * MIN, 7],
+      [70 * MIN, 27],
+    ];
+    for (const [t, v] of counter) store.append('m1', 'energy_total', T0 + t, v);
+    for (let t = 0; t <= 70 * MIN; t += MIN) store.append('m1', 'power', T0 + t, 999);
+    // p2: power only, 600 W for 30 min then 1200 W for 30 min, one point a minute.
+    for (let t = 0; t <= 60 * MIN; t += MIN)
+      store.append('p2', 'power', T0 + t, t <= 30 * MIN ? 600 : 1200);
+    store.flush();
+  });
+  afterAll(() => {
+    store.close();
+    dir.remove();
+  });
+
+  it('sums counter increases (a decrease counts the new value) and integrates power otherwise', () => {
+    const m1 = 10 + 20 + 2 + 5 + 20;
+    // Trapezoids of 1 minute: 30 at 600 W, one from 600 to 1200, 29 at 1200 W.
+    const p2 = (30 * 600 + 900 + 29 * 1200) / 60;
+    expect(energyWh(store, { devices: ['m1', 'p2'], from: T0 })).toEqual([
+      { ts: T0, value: m1 + p2 },
+    ]);
+    expect(energyWh(store, { devices: ['p2', 'm1'], groupById: true })).toEqual([
+      { deviceId: 'm1', ts: 0, value: m1 },
+      { deviceId: 'p2', ts: 0, value: p2 },
+    ]);
+    // From the counter only when it has points in range; otherwise the power integral.
+    const late = { devices: ['m1'], from: T0 + 21 * MIN, to: T0 + 69 * MIN };
+    expect(energyWh(store, late)).toEqual([{ ts: T0 + 21 * MIN, value: (48 * 999) / 60 }]);
+    expect(energyWh(store, { devices: ['nobody'] })).toEqual([]);
+  });
+
+  it('per interval: increases split at bucket edges, buckets add up to the whole', () => {
+    const perHalfHour = energyWh(store, { devices: ['m1'], intervalMs: 30 * MIN });
+    // 0-30 min: 10 + 20 + 2 + 5, and 10 of the 50 minutes of the 20→70 min increase (20 Wh);
+    // the rest goes to the bucket of the later reading (none to the empty bucket between).
+    expect(perHalfHour.map((r) => r.ts)).toEqual([T0, T0 + 60 * MIN]);
+    expect(perHalfHour[0]!.value).toBeCloseTo(37 + 4, 9);
+    expect(perHalfHour[1]!.value).toBeCloseTo(16, 9);
+    const perHour = energyWh(store, { devices: ['p2'], intervalMs: HOUR, groupById: true });
+    expect(perHour).toEqual([
+      { deviceId: 'p2', ts: T0, value: (30 * 600 + 900 + 29 * 1200) / 60 },
+      { deviceId: 'p2', ts: T0 + HOUR, value: 0 }, // the reading at 60 min alone
+    ]);
+    const p2Quarter = energyWh(store, { devices: ['p2'], intervalMs: 15 * MIN });
+    // 600 W to 30 min, then the 600→1200 W minute, then 1200 W; the point at 60 min alone.
+    expect(p2Quarter).toEqual(
+      [150, 150, 15 + 13 * 20 + 20, 300, 0].map((value, i) => ({ ts: T0 + i * 15 * MIN, value })),
+    );
+    const sum = p2Quarter.reduce((s, r) => s + r.value, 0);
+    expect(sum).toBeCloseTo(perHour[0]!.value, 9);
+    expect(energyWh(store, { devices: ['p2'], from: T0 + 60 * MIN })).toEqual([
+      { ts: T0 + 60 * MIN, value: 0 },
+    ]);
+  });
+});
