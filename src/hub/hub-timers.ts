@@ -79,6 +79,15 @@ export class HubTimers {
     return arm();
   }
 
+  /** The daily timers, to be kept across restarts. */
+  dailyList(): (HubTimerAction & { slot: number; time: string })[] {
+    return [...this.dailies].map(([key, p]) => ({
+      ...p.action,
+      slot: Number(key.split('\u0000')[1]),
+      time: p.time,
+    }));
+  }
+
   /** Follow a rename: timers keep running for the device under its new id. */
   rename(from: string, to: string): void {
     for (const map of [this.countdowns, this.dailies] as Map<string, Pending>[]) {

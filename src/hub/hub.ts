@@ -70,6 +70,9 @@ export function statusMetric(relay: number): string {
   return relay === 1 ? 'status' : `status_${relay}`;
 }
 
+/** Store setting holding the daily timers the hub runs. */
+const TIMERS_SETTING = 'hub.dailyTimers';
+
 /** The longest countdown the hub runs itself: a week. */
 const MAX_COUNTDOWN_S = 7 * 86_400;
 /** Shutdown may wait this long for the broker to take the offline status. */
@@ -142,6 +145,7 @@ export class Hub extends EventEmitter {
       dev.lastSeen = d.lastSeen;
       dev.availabilityReason = 'not heard from since the hub started';
     }
+    this.restoreTimers();
     this.opts.bus.onMessage((topic, payload, retained) =>
       this.handleMessage(topic, payload, retained),
     );
@@ -445,6 +449,11 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /** The daily timers the hub runs itself (for devices without their own). */
+  dailyTimers(): { id: string; relay: number; state: 'on' | 'off'; slot: number; time: string }[] {
+    return this.timers.dailyList();
+  }
+
   /** A relay's last known state, cheaply (per-reading outputs ask this). */
   relayState(id: string, relay = 1): boolean | undefined {
     return this.registry.get(id)?.relays.get(relay);
@@ -484,6 +493,7 @@ export class Hub extends EventEmitter {
     }
     this.registry.rename(dev, newId);
     this.timers.rename(id, newId);
+    this.saveTimers();
     this.opts.log.info({ from: id, to: newId }, 'renamed device');
     const snap = snapshot(dev);
     this.emit('renamed', id, snap);
@@ -617,7 +627,36 @@ export class Hub extends EventEmitter {
       return { by: 'hub', at };
     }
     const at = this.timers.daily(action, command.slot, command.time, command.enabled);
+    this.saveTimers();
     return at === undefined ? { by: 'hub' } : { by: 'hub', at };
+  }
+
+  /** Daily timers the hub runs survive a restart (countdowns, being short, do not). */
+  private saveTimers(): void {
+    this.store('save the daily timers', () =>
+      this.opts.store.setSetting(TIMERS_SETTING, JSON.stringify(this.timers.dailyList())),
+    );
+  }
+
+  private restoreTimers(): void {
+    let saved: unknown;
+    try {
+      saved = JSON.parse(this.opts.store.getSetting(TIMERS_SETTING) ?? '[]');
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'saved daily timers are unreadable');
+      return;
+    }
+    if (!Array.isArray(saved)) return;
+    for (const t of saved as {
+      id: string;
+      relay: number;
+      state: 'on' | 'off';
+      slot: number;
+      time: string;
+    }[]) {
+      if (this.registry.get(t.id) && DAILY_TIME.test(t.time))
+        this.timers.daily({ id: t.id, relay: t.relay, state: t.state }, t.slot, t.time, true);
+    }
   }
 
   private clearHubCountdown(id: string, relay: number): void {
