@@ -1,4 +1,4 @@
-import { parseFlags, UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
 import { nativeIdOfMac } from '../../drivers/moko/topics.js';
 import { HEADER, WIFI_SECURITY, type PlugIdentity } from './codes.js';
 import {
@@ -158,18 +158,14 @@ export interface ProvisionIo {
 
 /** `wattbridge provision moko ...` — `argv` holds the arguments after `provision moko`. */
 export async function provisionMokoCommand(argv: string[], io: ProvisionIo): Promise<number> {
-  let args: Args;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError) && !(err instanceof InvalidSetting)) throw err;
-    io.stderr.write(`wattbridge provision moko: ${err.message}\n\n${PROVISION_MOKO_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout.write(PROVISION_MOKO_USAGE);
-    return 0;
-  }
+  const args = argsOrExit(
+    'provision moko',
+    PROVISION_MOKO_USAGE,
+    io,
+    () => parse(argv),
+    (err): err is Error => err instanceof UsageError || err instanceof InvalidSetting,
+  );
+  if ('exit' in args) return args.exit;
   let plan: ProvisionPlan;
   try {
     plan = planProvisioning(args.settings);

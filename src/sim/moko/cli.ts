@@ -1,4 +1,4 @@
-import { parseFlags, UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
 import { untilStopped } from '../../cli/until-stopped.js';
 import type { SimCliIo } from '../tasmota/cli.js';
 import { MokoApPlug, type ApFaults } from './ap.js';
@@ -182,18 +182,8 @@ export async function simMokoCommand(
   io: SimCliIo,
   options: SimMokoOptions = {},
 ): Promise<number> {
-  let args: SimArgs;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`wattbridge sim moko: ${err.message}\n\n${SIM_MOKO_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout.write(SIM_MOKO_USAGE);
-    return 0;
-  }
+  const args = argsOrExit('sim moko', SIM_MOKO_USAGE, io, () => parse(argv));
+  if ('exit' in args) return args.exit;
   const plugs: MokoPlug[] = [];
   let fleet: MokoFleet | undefined;
   if (args.count > 0) {

@@ -1,4 +1,4 @@
-import { parseFlags, UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
 import { untilStopped } from '../../cli/until-stopped.js';
 import { startMqtt2goFleet } from './fleet.js';
 import type { Mqtt2goFaults, Mqtt2goSocket } from './socket.js';
@@ -187,18 +187,8 @@ export async function simMqtt2goCommand(
   io: SimCliIo,
   options: SimMqtt2goCliOptions = {},
 ): Promise<number> {
-  let args: SimArgs;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`wattbridge sim mqtt2go: ${err.message}\n\n${SIM_MQTT2GO_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout.write(SIM_MQTT2GO_USAGE);
-    return 0;
-  }
+  const args = argsOrExit('sim mqtt2go', SIM_MQTT2GO_USAGE, io, () => parse(argv));
+  if ('exit' in args) return args.exit;
   let fleet;
   try {
     fleet = await startMqtt2goFleet({
