@@ -4,20 +4,7 @@ import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js'
 import { runCli } from '../../helpers/cli.js';
 import { eventually } from '../../helpers/hub.js';
 import { Observer } from '../tasmota/observer.js';
-
-function capture() {
-  const sink = () => {
-    const s = {
-      text: '',
-      write(chunk: string): boolean {
-        s.text += chunk;
-        return true;
-      },
-    };
-    return s;
-  };
-  return { stdout: sink(), stderr: sink() };
-}
+import { capture } from '../../helpers/capture-io.js';
 
 describe('wattbridge sim mqtt2go', () => {
   let broker: TestBroker;
