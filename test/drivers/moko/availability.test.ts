@@ -1,13 +1,9 @@
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MokoDriver } from '../../../src/drivers/moko/driver.js';
-import { Hub } from '../../../src/hub/hub.js';
-import { EmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
-import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { eventually } from '../../helpers/hub.js';
-import { tempDir } from '../../helpers/tmp.js';
 import { BASE, ID } from './helpers.js';
+import { startHubCore } from '../../helpers/hub-core.js';
 
 /** The hub with the Moko driver, a controlled clock and the default 62 s silence limit. */
 describe('Moko availability: switch_state is the heartbeat', () => {
@@ -17,40 +13,17 @@ describe('Moko availability: switch_state is the heartbeat', () => {
   });
 
   async function setup() {
-    const log = pino({ level: 'silent' });
-    const dir = tempDir();
-    cleanup.push(() => dir.remove());
-    const broker = new EmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      limits: {
-        maxPublishRate: 1000,
-        maxQueued: 1000,
-        maxClientBufferBytes: 1 << 20,
-        slowClientTimeoutMs: 1000,
-      },
-    });
-    await broker.start();
-    cleanup.push(() => broker.stop());
-    const store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100 });
-    cleanup.push(() => store.close());
     const clock = { now: Date.UTC(2026, 10, 22, 9, 0, 0) };
-    const hub = new Hub({
-      bus: broker,
-      store,
+    const core = await startHubCore({
       drivers: [new MokoDriver()],
-      log,
-      commandTimeoutMs: 500,
       silenceMs: { moko: 62_000 },
       heartbeat: ['moko'],
       silenceCheckMs: 20,
-      baseTopic: 'wattbridge',
       now: () => clock.now,
     });
-    await hub.start();
-    cleanup.push(() => hub.stop());
-    const plug = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+    cleanup.push(() => core.stop());
+    const { hub } = core;
+    const plug = await mqtt.connectAsync(core.url);
     cleanup.push(() => plug.endAsync());
     const heartbeat = async () => {
       const before = hub.device(ID)?.lastSeen;
