@@ -10,6 +10,11 @@
  * of the hour, so stamping it with the telegram time would invent readings.
  * Placeholders on empty M-Bus channels give no reading.
  *
+ * M-Bus readings carry their channel and the sub-meter's equipment id, and
+ * are named by medium alone (`gas_total`): each sub-meter is a device of its
+ * own to the hub, so two gas meters never share a name, and a name never
+ * depends on which other channels are present.
+ *
  * `_t1` / `_t2` follow the meter's register numbers (1.8.1 / 1.8.2). What
  * they mean differs by country: in the Netherlands tariff 1 is the low
  * (night) rate, in Belgium it is the day rate.
@@ -22,9 +27,11 @@ export interface DsmrReading {
   value: number;
   /** Epoch ms. */
   ts: number;
+  /** For an M-Bus sub-meter's reading: its channel (1-4, as the meter numbers it). */
+  channel?: number;
 }
 
-/** Unit of each metric `telegramReadings` emits (M-Bus metrics may carry a `_ch<n>` suffix). */
+/** Unit of each metric `telegramReadings` emits. */
 export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = {
   energy_import: 'Wh',
   energy_export: 'Wh',
@@ -55,7 +62,9 @@ export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = {
   capacity_peak: 'W',
   gas_total: 'm3',
   water_total: 'm3',
+  hot_water_total: 'm3',
   heat_total: 'GJ',
+  cooling_total: 'GJ',
 };
 
 interface Conversion {
@@ -104,7 +113,10 @@ const MBUS_METRIC: Partial<
 > = {
   gas: { metric: 'gas_total', units: { m3: 1 } },
   water: { metric: 'water_total', units: { m3: 1 } },
+  'hot-water': { metric: 'hot_water_total', units: { m3: 1 } },
   heat: { metric: 'heat_total', units: { GJ: 1, kWh: 0.0036 } },
+  cooling: { metric: 'cooling_total', units: { GJ: 1, kWh: 0.0036 } },
+  electricity: { metric: 'energy_import', units: { kWh: 1000 } },
 };
 
 /**
@@ -125,17 +137,18 @@ export function telegramReadings(t: DsmrTelegram, now: number): DsmrReading[] {
     if (c === undefined || o.value === null || o.unit !== c.unit) continue;
     readings.push({ metric: c.metric, value: convert(o.value, c.factor), ts });
   }
-  const seen = new Set<string>();
   for (const ch of mbusChannels(t)) {
     const m = MBUS_METRIC[ch.medium];
     const r = ch.reading;
     if (m === undefined || !isRealReading(r)) continue;
     const factor = m.units[r.unit];
     if (factor === undefined) continue;
-    // A second meter of the same medium (two gas meters on one P1 port) gets the channel in its name.
-    const metric = seen.has(m.metric) ? `${m.metric}_ch${ch.channel}` : m.metric;
-    seen.add(m.metric);
-    readings.push({ metric, value: convert(r.value, factor), ts: r.timestamp });
+    readings.push({
+      metric: m.metric,
+      value: convert(r.value, factor),
+      ts: r.timestamp,
+      channel: ch.channel,
+    });
   }
   return readings;
 }
