@@ -36,3 +36,8 @@ export {
 } from './smartmeter2mqtt-json.js';
 export { telegramReadings, DSMR_METRIC_UNITS, type DsmrReading } from './readings.js';
 export { telegramToJson } from './telegram-json.js';
+export {
+  Smartmeter2mqttTopics,
+  type MqttPublish,
+  type Smartmeter2mqttTopicsOptions,
+} from './smartmeter2mqtt-topics.js';
