@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { startHttp, type HttpServer } from './api/http/server.js';
 import type { HubConfig } from './config/config.js';
 import { createDrivers } from './drivers/index.js';
+import { DSMR_SILENCE_MS, p1Configured, startHubMeter } from './dsmr/io/hub-meter.js';
 import { Hub } from './hub/hub.js';
 import type { Bus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -100,7 +101,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       drivers: createDrivers(),
       log: log.child({ component: 'hub' }),
       commandTimeoutMs: cfg.commandTimeoutMs,
-      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000, dsmr: DSMR_SILENCE_MS },
       baseTopic: cfg.mqtt.baseTopic,
     });
     await hub.start();
@@ -141,6 +142,17 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         { plugs: fleet.plugs.map((p) => p.topic) },
         'demo fleet running (simulated Tasmota plugs)',
       );
+    }
+    if (p1Configured(cfg.p1)) {
+      // Last started, first stopped: no telegram reaches a hub that is stopping.
+      const meter = await startHubMeter({
+        p1: cfg.p1,
+        hub,
+        bus,
+        log: log.child({ component: 'p1' }),
+        stdin: process.stdin,
+      });
+      cleanup.push(() => meter.stop());
     }
     return { hub, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {

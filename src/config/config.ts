@@ -20,6 +20,22 @@ export interface HubConfig {
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;
   availability: { tasmotaSilenceS: number };
+  /** A DSMR P1 meter: at most one of serial, tcp and file is the input. */
+  p1: {
+    serial?: string;
+    legacy: boolean;
+    tcp?: string;
+    file?: string;
+    replayRate: number;
+    key?: string;
+    aad?: string;
+    jsonPort?: number;
+    rawPort?: number;
+    host: string;
+    maxClients: number;
+    mqttPrefix?: string;
+    mqttDistinct: boolean;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
 }

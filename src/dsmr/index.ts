@@ -36,6 +36,7 @@ export {
 } from './smartmeter2mqtt-json.js';
 export { telegramReadings, DSMR_METRIC_UNITS, type DsmrReading } from './readings.js';
 export { telegramToJson } from './telegram-json.js';
+export { DsmrHubEvents, readableId } from './hub-events.js';
 export {
   Smartmeter2mqttTopics,
   type MqttPublish,

@@ -19,6 +19,7 @@
  * they mean differs by country: in the Netherlands tariff 1 is the low
  * (night) rate, in Belgium it is the day rate.
  */
+import { unitOf } from '../core/metrics.js';
 import { isRealReading, mbusChannels, type MbusMedium } from './mbus.js';
 import type { DsmrTelegram } from './types.js';
 
@@ -30,42 +31,6 @@ export interface DsmrReading {
   /** For an M-Bus sub-meter's reading: its channel (1-4, as the meter numbers it). */
   channel?: number;
 }
-
-/** Unit of each metric `telegramReadings` emits. */
-export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = {
-  energy_import: 'Wh',
-  energy_export: 'Wh',
-  energy_import_t1: 'Wh',
-  energy_import_t2: 'Wh',
-  energy_import_t3: 'Wh',
-  energy_import_t4: 'Wh',
-  energy_export_t1: 'Wh',
-  energy_export_t2: 'Wh',
-  energy_export_t3: 'Wh',
-  energy_export_t4: 'Wh',
-  power_import: 'W',
-  power_export: 'W',
-  power_import_l1: 'W',
-  power_import_l2: 'W',
-  power_import_l3: 'W',
-  power_export_l1: 'W',
-  power_export_l2: 'W',
-  power_export_l3: 'W',
-  voltage_l1: 'V',
-  voltage_l2: 'V',
-  voltage_l3: 'V',
-  current_l1: 'A',
-  current_l2: 'A',
-  current_l3: 'A',
-  frequency: 'Hz',
-  capacity_demand: 'W',
-  capacity_peak: 'W',
-  gas_total: 'm3',
-  water_total: 'm3',
-  hot_water_total: 'm3',
-  heat_total: 'GJ',
-  cooling_total: 'GJ',
-};
 
 interface Conversion {
   readonly metric: string;
@@ -118,6 +83,14 @@ const MBUS_METRIC: Partial<
   cooling: { metric: 'cooling_total', units: { GJ: 1, kWh: 0.0036 } },
   electricity: { metric: 'energy_import', units: { kWh: 1000 } },
 };
+
+/** Unit of each metric `telegramReadings` emits: the hub's (core/metrics.ts). */
+export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...ELECTRICITY.values(), ...Object.values(MBUS_METRIC)].map(({ metric }) => [
+    metric,
+    unitOf(metric),
+  ]),
+);
 
 /**
  * Scales by `factor` and rounds to 1e-6 of the base unit: 1.193 kW x 1000
