@@ -130,6 +130,8 @@ export class DsmrFramer {
   private offset = 0;
   /** The start of a frame header cut by the chunk end, re-read with the next chunk. */
   private carry: Buffer | null = null;
+  /** Index of the next 0xDB in the chunk being read; -1 none left, -2 not looked up yet. */
+  private dbAt = -2;
 
   constructor(options: FramerOptions = {}) {
     this.max = options.maxTelegramBytes ?? DEFAULT_MAX_TELEGRAM_BYTES;
@@ -150,6 +152,7 @@ export class DsmrFramer {
       this.carry = null;
     }
     const n = buf.length;
+    this.dbAt = -2;
     // Where the current unit's bytes start in this chunk (0 when it began earlier).
     let seg = 0;
     let i = 0;
@@ -260,7 +263,11 @@ export class DsmrFramer {
     // A new telegram or frame before `!` means this one was cut.
     let next = buf.indexOf(SLASH, i);
     if (next >= stop) next = -1;
-    const db = buf.indexOf(DB, i);
+    // The next 0xDB of this chunk is looked up once, not per telegram: a plain
+    // stream has none, and a search to the chunk end per telegram would make
+    // a chunk of many telegrams cost quadratic time.
+    if (this.dbAt !== -1 && this.dbAt < i) this.dbAt = buf.indexOf(DB, i);
+    const db = this.dbAt;
     if (db >= 0 && db < stop && (next < 0 || db < next)) next = db;
     if (next >= 0) {
       const length = this.accLen + next - seg;
