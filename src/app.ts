@@ -5,6 +5,7 @@ import { RemoteModules } from './api/iotoad/remote.js';
 import { IotoadService } from './api/iotoad/service.js';
 import type { HubConfig } from './config/config.js';
 import { createDrivers } from './drivers/index.js';
+import { DSMR_SILENCE_MS, p1Configured, startHubMeter } from './dsmr/io/hub-meter.js';
 import { Hub } from './hub/hub.js';
 import type { Bus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -107,6 +108,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
       silenceMs: {
         tasmota: cfg.availability.tasmotaSilenceS * 1000,
         moko: cfg.availability.mokoSilenceS * 1000,
+        dsmr: DSMR_SILENCE_MS,
       },
       silencePeriods: { mqtt2go: cfg.availability.mqtt2goSilencePeriods },
       heartbeat: ['moko'],
@@ -159,6 +161,17 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         { plugs: fleet.plugs.map((p) => p.topic) },
         'demo fleet running (simulated Tasmota plugs)',
       );
+    }
+    if (p1Configured(cfg.p1)) {
+      // Last started, first stopped: no telegram reaches a hub that is stopping.
+      const meter = await startHubMeter({
+        p1: cfg.p1,
+        hub,
+        bus,
+        log: log.child({ component: 'p1' }),
+        stdin: process.stdin,
+      });
+      cleanup.push(() => meter.stop());
     }
     return { hub, iotoad, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {

@@ -26,6 +26,22 @@ export interface HubConfig {
   iotoad: { data: boolean; responseTimeoutMs: number };
   /** MQTT2GO homes and gateways as comma lists (absent: all), versions listened to. */
   mqtt2go: { homes?: string; gateways?: string; version: 'auto' | '2.1' | '1.2' };
+  /** A DSMR P1 meter: at most one of serial, tcp and file is the input. */
+  p1: {
+    serial?: string;
+    legacy: boolean;
+    tcp?: string;
+    file?: string;
+    replayRate: number;
+    key?: string;
+    aad?: string;
+    jsonPort?: number;
+    rawPort?: number;
+    host: string;
+    maxClients: number;
+    mqttPrefix?: string;
+    mqttDistinct: boolean;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
 }

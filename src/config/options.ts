@@ -245,6 +245,102 @@ export const OPTIONS: readonly OptionSpec[] = [
       'A Moko plug whose switch_state heartbeat (every 30 s) is silent this long is unavailable, as in the Moko apps.',
   },
   {
+    path: 'p1.serial',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description:
+      'DSMR P1 meter on this serial port (e.g. /dev/ttyUSB0): 115200 baud 8N1, DSMR 4 and 5.',
+  },
+  {
+    path: 'p1.legacy',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: 'With p1.serial: 9600 baud 7E1, for DSMR 2.2 and 3 meters.',
+  },
+  {
+    path: 'p1.tcp',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^.+:\d{1,5}$/, 'must be host:port (e.g. 192.168.1.20:23)')
+      .optional(),
+    description:
+      'DSMR P1 meter behind a network reader at host:port; reconnects with backoff, forever.',
+  },
+  {
+    path: 'p1.file',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'Replay a recorded P1 stream from this file (- for stdin), e.g. for a demo.',
+  },
+  {
+    path: 'p1.replayRate',
+    kind: 'int',
+    schema: z.number().int().min(0).max(100_000).default(1),
+    description: 'With p1.file: telegrams per second; 0 plays as fast as possible.',
+  },
+  {
+    path: 'p1.key',
+    kind: 'string',
+    secret: true,
+    schema: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{32}$/, 'must be 32 hex digits')
+      .optional(),
+    description: 'AES-128 key of an encrypted P1 meter (Luxembourg Smarty, Austria).',
+  },
+  {
+    path: 'p1.aad',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{34})$/, 'must be 32 or 34 hex digits')
+      .optional(),
+    description:
+      'Authentication key (32 hex digits) or full AAD (34) of an encrypted P1 meter; default the Smarty key.',
+  },
+  {
+    path: 'p1.jsonPort',
+    kind: 'int',
+    schema: portOrZero.optional(),
+    description:
+      "P1: smartmeter2mqtt's JSON socket on this port, one JSON line (CRLF) per telegram.",
+  },
+  {
+    path: 'p1.rawPort',
+    kind: 'int',
+    schema: portOrZero.optional(),
+    description: "P1: raw socket on this port, each valid telegram's bytes (decrypted).",
+  },
+  {
+    path: 'p1.host',
+    kind: 'string',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address the P1 sockets listen on.',
+  },
+  {
+    path: 'p1.maxClients',
+    kind: 'int',
+    schema: z.number().int().min(1).max(100_000).default(32),
+    description: 'Clients per P1 socket; a client that does not read is cut off, never waited for.',
+  },
+  {
+    path: 'p1.mqttPrefix',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^[^#+/]+(\/[^#+/]+)*$/, 'must be topic levels without wildcards or outer /')
+      .optional(),
+    description:
+      "P1: smartmeter2mqtt's MQTT topics under this prefix (e.g. smartmeter) on the hub's broker.",
+  },
+  {
+    path: 'p1.mqttDistinct',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: 'With p1.mqttPrefix: also <prefix>/status/<field> per field, zeros included.',
+  },
+  {
     path: 'logLevel',
     kind: 'enum',
     values: LOG_LEVELS,
