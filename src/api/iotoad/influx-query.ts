@@ -2,7 +2,7 @@ import { idCandidates } from '../../core/device-id.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Store } from '../../store/store.js';
 import { energyWh, runQuery, type ResultPoint } from '../../store/query/index.js';
-import { MEASUREMENTS, parseQuery, type QueryRequest } from './query-params.js';
+import { measurementOf, parseQuery, type QueryRequest } from './query-params.js';
 import type { IotoadReply } from './sp-command.js';
 
 /** SenML records as IoToad's influx_query emits them: `bn` first, `t` in nanoseconds. */
@@ -50,7 +50,7 @@ export class InfluxQuery {
   private answer(q: QueryRequest): SenmlRecord[] {
     this.store.flush();
     const ids = this.devices(q);
-    const { metric, unit } = MEASUREMENTS[q.measurement];
+    const { metric, unit } = measurementOf(q.measurement)!;
     const head: SenmlRecord = { bn: q.measurement };
     if (q.measurement === 'energy') {
       const points = energyWh(this.store, {
@@ -62,9 +62,14 @@ export class InfluxQuery {
       });
       return [head, ...points.map((p) => record(p, 'Wh'))];
     }
-    const series = ids
-      .filter((id) => this.store.metrics(id).includes(metric))
-      .map((deviceId) => ({ deviceId, metric }));
+    const series = ids.flatMap((deviceId) => {
+      const stored = this.store.metrics(deviceId);
+      if (stored.includes(metric)) return [{ deviceId, metric }];
+      // A P1 meter's power is what it draws from the grid.
+      if (metric === 'power' && stored.includes('power_import'))
+        return [{ deviceId, metric: 'power_import' }];
+      return [];
+    });
     if (!q.operation) {
       // Counted first (from rollups) so a huge raw answer is refused before it is read.
       const count = runQuery(this.store, { series, from: q.from, to: q.to, operation: 'COUNT' });

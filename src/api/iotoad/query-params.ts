@@ -1,4 +1,5 @@
 import { GRID_TYPES, type GridType } from '../../core/device-id.js';
+import { METRIC_UNITS, unitOf } from '../../core/metrics.js';
 import { OPERATIONS, OPERATIONS_WITH_N, type Operation } from '../../store/query/index.js';
 
 /** The measurements `query/influx_query/<db>/<measurement>` answers, with their metric and unit. */
@@ -9,7 +10,18 @@ export const MEASUREMENTS = {
   current: { metric: 'current', unit: 'A' },
   energy: { metric: 'energy', unit: 'Wh' },
 } as const;
-export type Measurement = keyof typeof MEASUREMENTS;
+/**
+ * IoToad's measurements, and beyond them any canonical metric the hub stores
+ * (`gas_total`, `power_import`, `voltage_l2`), so meters are queryable too.
+ */
+export type Measurement = keyof typeof MEASUREMENTS | string;
+
+export function measurementOf(name: string): { metric: string; unit: string } | undefined {
+  if (name in MEASUREMENTS) return MEASUREMENTS[name as keyof typeof MEASUREMENTS];
+  const base = name.replace(/_l\d+$/, '');
+  if (base in METRIC_UNITS) return { metric: name, unit: unitOf(name) };
+  return undefined;
+}
 
 const PARAMS = [
   'operation',
@@ -93,11 +105,11 @@ export function parseQuery(
     };
   const p = data as Record<string, unknown>;
   const q: QueryRequest = { measurement: 'power', groupById: false };
-  if (!(measurement in MEASUREMENTS))
+  if (!measurementOf(measurement))
     problems.push(
-      `Invalid measurement ${show(measurement)}, must be one of ${Object.keys(MEASUREMENTS).join(', ')}`,
+      `Invalid measurement ${show(measurement)}, must be one of ${Object.keys(MEASUREMENTS).join(', ')} or a stored metric (${Object.keys(METRIC_UNITS).join(', ')})`,
     );
-  else q.measurement = measurement as Measurement;
+  else q.measurement = measurement;
   for (const k of Object.keys(p)) {
     if (!PARAMS.includes(k))
       problems.push(`Unknown parameter ${show(k)}; known: ${PARAMS.join(', ')}`);

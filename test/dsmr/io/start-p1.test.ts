@@ -97,6 +97,22 @@ describe('wattbridge start with a P1 meter', () => {
     await client.subscribeAsync('smartmeter/status/energy');
     expect(await energy).toMatchObject({ crc: true, p1Version: '50' });
 
+    // Queryable like a plug, through the IoToad API (its REST façade here).
+    const out = async (q: string) =>
+      (await (await fetch(`${http}/api/out/influx_query/sp/${q}`)).json()) as {
+        bn?: string;
+        v?: number;
+        u?: string;
+      }[];
+    const power = await out(`power?id=${main.id}&operation=count`);
+    expect(power[0]).toEqual({ bn: 'power' });
+    expect(power[1]!.v).toBeGreaterThan(0);
+    const gasRaw = await out(`gas_total?id=${gas.id}`);
+    expect(gasRaw[1]).toMatchObject({ n: `/${gas.id}`, u: 'm3' });
+    const used = await out(`energy?id=${main.id}`);
+    expect(used[1]).toMatchObject({ u: 'Wh' });
+    expect(used[1]!.v).toBeGreaterThanOrEqual(0);
+
     clearInterval(pump);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
