@@ -6,17 +6,18 @@
  * regex, data regex, prepareResult; it checks no CRC).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DsmrDecoder } from '../src/dsmr/index.js';
-import { figure, median, opsPerSecond, type Bench, type BenchFigure } from './harness.js';
+import { figure, median, type Bench, type BenchFigure } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** shared/ sits beside the repository; this file runs from bench/ or from dist-bench/bench/. */
+/** shared/ sits beside the checkout (or two up, for a worktree); this file runs from bench/ or dist-bench/bench/. */
 function fixtureDir(): string {
-  for (const up of ['../..', '../../..']) {
+  for (const up of ['../..', '../../..', '../../../..']) {
     const dir = join(here, up, 'shared', 'fixtures', 'dsmr');
     if (existsSync(dir)) return dir;
   }
@@ -52,10 +53,24 @@ const TELEGRAMS = [
   {
     file: 'dsmr_parser-v5-iskra-mt382.txt',
     label: 'DSMR 5 3-phase + 2 M-Bus, Iskra',
-    target: '>= 10x',
-    pass: (ratio: number) => ratio >= 10,
+    target: '>= 10x and >= 250,000/s',
+    pass: (ratio: number, value: number) => ratio >= 10 && value >= 250_000,
   },
 ];
+/**
+ * Operations per second of CPU time (user + system) of this process, after
+ * a warm-up: the rate on one core. The machine these runs share is often
+ * busy with other processes; wall-clock rates would then measure the
+ * contention rather than the code. Both sides are measured this way.
+ */
+function cpuOpsPerSecond(fn: () => void, iterations: number): number {
+  for (let i = 0; i < iterations / 10; i++) fn();
+  const start = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) fn();
+  const used = process.cpuUsage(start);
+  return (iterations * 1e6) / (used.user + used.system);
+}
+
 const OURS_ITERATIONS = 300_000;
 const BASELINE_ITERATIONS = 30_000;
 const RUNS = 3;
@@ -99,8 +114,8 @@ function measure(t: (typeof TELEGRAMS)[number], dir: string): BenchFigure {
   const oursRuns: number[] = [];
   const baselineRuns: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    baselineRuns.push(opsPerSecond(baseline, BASELINE_ITERATIONS));
-    oursRuns.push(opsPerSecond(ours, OURS_ITERATIONS));
+    baselineRuns.push(cpuOpsPerSecond(baseline, BASELINE_ITERATIONS));
+    oursRuns.push(cpuOpsPerSecond(ours, OURS_ITERATIONS));
   }
   if (sink === 0) throw new Error('benchmark was optimised away');
 
@@ -112,7 +127,7 @@ function measure(t: (typeof TELEGRAMS)[number], dir: string): BenchFigure {
     baselineValue: median(baselineRuns),
     target: t.target,
     pass: t.pass,
-    notes: `one core; ours ${oursObjects} typed objects, smartmeter-obis ${baselineObjects} objects; median of ${RUNS}`,
+    notes: `per second of CPU time on one core (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores); ours ${oursObjects} typed objects, smartmeter-obis ${baselineObjects} objects; median of ${RUNS}`,
   });
 }
 

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import { startHttp, type HttpServer } from './api/http/server.js';
+import { publishSpData } from './api/iotoad/data-publisher.js';
+import { RemoteModules } from './api/iotoad/remote.js';
+import { IotoadService } from './api/iotoad/service.js';
 import type { HubConfig } from './config/config.js';
 import { createDrivers } from './drivers/index.js';
+import { DSMR_SILENCE_MS, p1Configured, startHubMeter } from './dsmr/io/hub-meter.js';
 import { Hub } from './hub/hub.js';
 import type { Bus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -13,6 +17,7 @@ import { VERSION } from './version.js';
 
 export interface App {
   hub: Hub;
+  iotoad: IotoadService;
   bus: Bus;
   store: SqliteStore;
   http: HttpServer;
@@ -97,15 +102,29 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     const hub = new Hub({
       bus,
       store,
-      drivers: createDrivers(),
+      drivers: createDrivers(cfg),
       log: log.child({ component: 'hub' }),
       commandTimeoutMs: cfg.commandTimeoutMs,
-      silenceMs: { tasmota: cfg.availability.tasmotaSilenceS * 1000 },
+      silenceMs: {
+        tasmota: cfg.availability.tasmotaSilenceS * 1000,
+        moko: cfg.availability.mokoSilenceS * 1000,
+        dsmr: DSMR_SILENCE_MS,
+      },
+      silencePeriods: { mqtt2go: cfg.availability.mqtt2goSilencePeriods },
+      heartbeat: ['moko'],
       baseTopic: cfg.mqtt.baseTopic,
+      names: cfg.devices,
     });
     await hub.start();
     startedHub = hub;
+    const iotoadLog = log.child({ component: 'iotoad' });
+    const iotoad = new IotoadService(bus, hub, store, cfg.grid, iotoadLog);
+    await iotoad.start();
+    const remote = new RemoteModules(bus, cfg.iotoad.responseTimeoutMs);
+    await remote.start();
+    if (cfg.iotoad.data) cleanup.push(publishSpData(hub, bus, iotoadLog));
     const http = await startHttp({
+      iotoad: { service: iotoad, remote },
       host: cfg.http.host,
       port: cfg.http.port,
       hub,
@@ -116,6 +135,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         store,
         startedAt,
         version: VERSION,
+        iotoad: () => ({ ...iotoad.counters }),
         ...(broker
           ? { broker: () => ({ clients: broker.clientCount, shed: { ...broker.guard.counters } }) }
           : {}),
@@ -142,7 +162,18 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         'demo fleet running (simulated Tasmota plugs)',
       );
     }
-    return { hub, bus, store, http, broker, mqttUrl, stop: undo };
+    if (p1Configured(cfg.p1)) {
+      // Last started, first stopped: no telegram reaches a hub that is stopping.
+      const meter = await startHubMeter({
+        p1: cfg.p1,
+        hub,
+        bus,
+        log: log.child({ component: 'p1' }),
+        stdin: process.stdin,
+      });
+      cleanup.push(() => meter.stop());
+    }
+    return { hub, iotoad, bus, store, http, broker, mqttUrl, stop: undo };
   } catch (err) {
     await startedHub?.stop();
     await undo();

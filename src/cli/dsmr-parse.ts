@@ -2,18 +2,16 @@ import { UsageError, hexFlag } from './usage-error.js';
 /**
  * `wattbridge dsmr parse [--key HEX] [--aad HEX] [--format F] [FILE...]`:
  * P1 data from files (or stdin) to one JSON object per line per telegram.
- * Wiring only: sniffing, framing, decryption and parsing live in src/dsmr.
+ * Wiring only: framing, decryption and parsing live in src/dsmr.
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DsmrDecoder,
-  HexTextDecoder,
-  sniffP1Input,
+  NO_KEY_MESSAGE,
   telegramToJson,
   toSmartmeter2mqtt,
   type DsmrDecodeResult,
-  type P1InputFormat,
 } from '../dsmr/index.js';
 
 export interface DsmrParseIo {
@@ -26,7 +24,7 @@ export const DSMR_PARSE_USAGE = `Usage: wattbridge dsmr parse [--key HEX] [--aad
 
 Reads DSMR P1 data from the files (stdin when none, or for "-") and prints one
 JSON object per line for every valid telegram. Plain telegrams and encrypted
-DLMS frames (binary or hex text) are recognised from the first bytes.
+DLMS frames (binary or hex text) are recognised one by one.
 Rejected telegrams are reported on stderr with the reason.
 
   --key HEX      AES-128 key of an encrypted meter (Luxembourg Smarty, Austria), 32 hex digits
@@ -68,72 +66,31 @@ interface Totals {
   valid: number;
 }
 
-/** One input from first byte to end: sniff its format, decode, print. */
+/** One input from first byte to end: decode (plain and encrypted units alike), print. */
 class SourceRun {
-  private decoder: DsmrDecoder | null = null;
-  private hex: HexTextDecoder | null = null;
-  private head: Buffer[] = [];
-  private format: P1InputFormat | null = null;
-  private refused = false;
+  private readonly decoder: DsmrDecoder;
   private index = 0;
+  private askedForKey = false;
 
   constructor(
     private readonly name: string,
     private readonly settings: Settings,
     private readonly io: DsmrParseIo,
     private readonly totals: Totals,
-  ) {}
+  ) {
+    this.decoder = new DsmrDecoder({ key: settings.key, aad: settings.aad });
+  }
 
   async push(chunk: Buffer): Promise<void> {
-    if (this.refused) return;
-    if (this.format === null) {
-      this.head.push(chunk);
-      const head = Buffer.concat(this.head);
-      const format = sniffP1Input(head);
-      if (format === null) return;
-      this.head = [];
-      await this.start(format);
-      chunk = head;
-    }
-    if (this.decoder === null) return;
-    const bytes = this.hex === null ? chunk : this.hex.push(chunk);
-    await this.emit(this.decoder.push(bytes, Date.now()));
+    await this.emit(this.decoder.push(chunk, Date.now()));
   }
 
   async end(): Promise<void> {
-    if (this.format === null && !this.refused) {
-      await this.start(sniffP1Input(Buffer.concat(this.head), true) ?? 'plain');
-      if (this.decoder !== null)
-        await this.emit(this.decoder.push(Buffer.concat(this.head), Date.now()));
-    }
-    if (this.decoder === null) return;
     await this.emit(this.decoder.end(Date.now()));
     const skipped = this.decoder.stats.skippedBytes;
     if (skipped > 0)
       await write(this.io.stderr, `${this.name}: skipped ${skipped} bytes outside telegrams\n`);
-    if (this.hex !== null && this.hex.invalidChars > 0) {
-      await write(
-        this.io.stderr,
-        `${this.name}: ignored ${this.hex.invalidChars} characters that are not hex\n`,
-      );
-    }
     if (this.index === 0) await write(this.io.stderr, `${this.name}: no telegram found\n`);
-  }
-
-  private async start(format: P1InputFormat): Promise<void> {
-    this.format = format;
-    if (format !== 'plain' && this.settings.key === undefined) {
-      this.refused = true;
-      await write(
-        this.io.stderr,
-        `${this.name}: input looks like encrypted DLMS frames (starts with DB); pass --key to decrypt it\n`,
-      );
-      return;
-    }
-    if (format === 'dlms-hex') this.hex = new HexTextDecoder();
-    this.decoder = new DsmrDecoder(
-      format === 'plain' ? {} : { key: this.settings.key, aad: this.settings.aad },
-    );
   }
 
   private async emit(results: DsmrDecodeResult[]): Promise<void> {
@@ -151,6 +108,13 @@ class SourceRun {
           this.io.stderr,
           `${this.name}: telegram ${this.index} rejected (${r.reason}): ${r.message}\n`,
         );
+        if (r.message === NO_KEY_MESSAGE && !this.askedForKey) {
+          this.askedForKey = true;
+          await write(
+            this.io.stderr,
+            `${this.name}: input looks like encrypted DLMS frames; pass --key to decrypt them\n`,
+          );
+        }
       }
     }
   }

@@ -57,6 +57,10 @@ Outputs (at least one):
   --mqtt-distinct-fields a,b,c
                            fields for --mqtt-distinct (implies it); default
                            ${DEFAULT_DISTINCT_FIELDS.join(',')}
+  --mqtt-last-reset TEXT   add "last_reset": TEXT to P/status/energy
+  --mqtt-discovery         Home Assistant discovery (retained, once after the first telegram)
+  --mqtt-discovery-prefix D
+                           discovery prefix (default homeassistant; implies --mqtt-discovery)
 
   --log-level L            fatal, error, warn, info (default), debug, trace or silent
   -h, --help               show this text
@@ -79,6 +83,8 @@ interface MqttSettings {
   url: string;
   prefix: string;
   distinctFields: readonly string[] | null;
+  lastReset?: string;
+  discoveryPrefix?: string;
 }
 
 interface Settings {
@@ -109,6 +115,9 @@ const OPTIONS = {
   'mqtt-prefix': { type: 'string' },
   'mqtt-distinct': { type: 'boolean' },
   'mqtt-distinct-fields': { type: 'string' },
+  'mqtt-last-reset': { type: 'string' },
+  'mqtt-discovery': { type: 'boolean' },
+  'mqtt-discovery-prefix': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -158,9 +167,16 @@ function inputFrom(v: Values): Input {
 function mqttFrom(v: Values): MqttSettings | undefined {
   const url = v['mqtt-url'];
   if (url === undefined) {
-    const stray = (['mqtt-prefix', 'mqtt-distinct', 'mqtt-distinct-fields'] as const).find(
-      (f) => v[f] !== undefined,
-    );
+    const stray = (
+      [
+        'mqtt-prefix',
+        'mqtt-distinct',
+        'mqtt-distinct-fields',
+        'mqtt-last-reset',
+        'mqtt-discovery',
+        'mqtt-discovery-prefix',
+      ] as const
+    ).find((f) => v[f] !== undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} goes with --mqtt-url`);
     return undefined;
   }
@@ -186,7 +202,13 @@ function mqttFrom(v: Values): MqttSettings | undefined {
       );
     distinctFields = fields;
   } else if (v['mqtt-distinct'] === true) distinctFields = DEFAULT_DISTINCT_FIELDS;
-  return { url, prefix, distinctFields };
+  const discoveryPrefix =
+    v['mqtt-discovery-prefix'] ?? (v['mqtt-discovery'] === true ? 'homeassistant' : undefined);
+  if (discoveryPrefix !== undefined && !/^[^#+/]+(\/[^#+/]+)*$/.test(discoveryPrefix))
+    throw new UsageError(
+      `--mqtt-discovery-prefix must be topic levels without + or #, not "${discoveryPrefix}"`,
+    );
+  return { url, prefix, distinctFields, lastReset: v['mqtt-last-reset'], discoveryPrefix };
 }
 
 function settingsFrom(v: Values, env: NodeJS.ProcessEnv): Settings {
@@ -237,6 +259,8 @@ function outputsFor(s: Settings, log: Logger): P1Output[] {
         prefix: s.mqtt.prefix,
         distinct: s.mqtt.distinctFields !== null,
         distinctFields: s.mqtt.distinctFields ?? undefined,
+        lastReset: s.mqtt.lastReset,
+        discoveryPrefix: s.mqtt.discoveryPrefix,
         log,
       }),
     );

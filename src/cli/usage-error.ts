@@ -31,3 +31,36 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }
+
+/** Where a command writes. */
+export interface CommandIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/**
+ * Parse a command's arguments, or answer for it: a usage error prints the
+ * message and the usage text (exit 2), `--help` prints the usage (exit 0).
+ * `isUsage` may widen what counts as a usage error.
+ */
+export function argsOrExit<T extends { help: boolean }>(
+  command: string,
+  usage: string,
+  io: CommandIo,
+  parse: () => T,
+  isUsage: (err: unknown) => err is Error = (err): err is Error => err instanceof UsageError,
+): T | { exit: number } {
+  let args: T;
+  try {
+    args = parse();
+  } catch (err) {
+    if (!isUsage(err)) throw err;
+    io.stderr.write(`wattbridge ${command}: ${err.message}\n\n${usage}`);
+    return { exit: 2 };
+  }
+  if (args.help) {
+    io.stdout.write(usage);
+    return { exit: 0 };
+  }
+  return args;
+}

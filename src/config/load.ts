@@ -20,6 +20,19 @@ function coerce(o: OptionSpec, raw: string | boolean): unknown {
   switch (o.kind) {
     case 'int':
       return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    case 'map': {
+      const text = raw.trim();
+      if (text.startsWith('{')) {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return raw;
+        }
+      }
+      const pairs = text === '' ? [] : text.split(',').map((p) => p.split('='));
+      if (pairs.some((p) => p.length !== 2)) return raw;
+      return Object.fromEntries(pairs.map(([k, v]) => [k!.trim(), v!.trim()]));
+    }
     case 'bool': {
       const v = raw.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) return true;
@@ -50,10 +63,11 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   cur[keys[keys.length - 1]!] = value;
 }
 
-/** Every leaf path present in a parsed file, to report keys nobody knows. */
-function leafPaths(obj: unknown, prefix = ''): string[] {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [prefix];
-  return Object.entries(obj).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+/** Every leaf path present in a parsed file, to report keys nobody knows. A map option is one leaf. */
+function leafPaths(obj: unknown, maps: ReadonlySet<string>, prefix = ''): string[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || maps.has(prefix))
+    return [prefix];
+  return Object.entries(obj).flatMap(([k, v]) => leafPaths(v, maps, prefix ? `${prefix}.${k}` : k));
 }
 
 function describeAllowed(o: OptionSpec): string {
@@ -77,6 +91,8 @@ function describeAllowed(o: OptionSpec): string {
       return 'true or false';
     case 'url':
       return 'a broker URL such as mqtt://user:pass@host:1883';
+    case 'map':
+      return 'a mapping (in the file), or name=value,name=value';
     default:
       return 'a string';
   }
@@ -93,7 +109,8 @@ export function resolveConfig(src: ConfigSources): ConfigResult {
     if (typeof src.file !== 'object' || Array.isArray(src.file)) {
       problems.push(`${src.fileName ?? 'config file'}: must be a mapping of settings`);
     } else {
-      for (const p of leafPaths(src.file)) {
+      const maps = new Set(OPTIONS.filter((o) => o.kind === 'map').map((o) => o.path));
+      for (const p of leafPaths(src.file, maps)) {
         const inSection = OPTIONS.filter((o) => o.path.startsWith(p + '.')).map((o) => o.path);
         if (inSection.length > 0) {
           problems.push(

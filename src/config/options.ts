@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_ID_PATTERN } from '../core/device-id.js';
 
 /**
  * Every setting of `wattbridge start`, in one table. The same entry gives the
@@ -9,7 +10,8 @@ export interface OptionSpec {
   /** Dotted path in the config file and in the resolved config object. */
   readonly path: string;
   /** How a string from a flag or the environment becomes a value. */
-  readonly kind: 'string' | 'int' | 'bool' | 'enum' | 'url';
+  /** map: a mapping of names (file, or `a=b,c=d` from a flag or the environment). */
+  readonly kind: 'string' | 'int' | 'bool' | 'enum' | 'url' | 'map';
   readonly schema: z.ZodType;
   readonly description: string;
   /** Flag name without dashes; derived from the path when absent. */
@@ -24,6 +26,14 @@ const portOrZero = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().min(1);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MQTT_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
+const MQTT2GO_VERSIONS = ['auto', '2.1', '1.2'] as const;
+/** `BRQ` or `BRQ,OVA`: plain MQTT topic levels, separated by commas. */
+const topicLevelList = z
+  .string()
+  .regex(
+    /^[^+#/,\s]+(,[^+#/,\s]+)*$/,
+    'must be topic levels separated by commas, without + # / or spaces',
+  );
 
 const brokerUrl = z.string().refine(
   (s) => {
@@ -156,6 +166,179 @@ export const OPTIONS: readonly OptionSpec[] = [
     schema: z.number().int().min(10).default(900),
     description:
       'A Tasmota device silent this long is unavailable (its LWT usually says so sooner). Raised to 3 report periods when a device reports less often.',
+  },
+  {
+    path: 'devices',
+    kind: 'map',
+    schema: z
+      .record(
+        z.string().min(1),
+        z.string().regex(DEVICE_ID_PATTERN, 'a device id is letters, digits and . _ - : only'),
+      )
+      .default({}),
+    description:
+      'Device ids by native id (Tasmota topic, Moko MAC, MQTT2GO dev_id; `protocol:native` when two conventions share one), e.g. `tasmota_1A2B3C: sp_w.r1.c1`. IoToad grid ids `sp_<w|g|p>.r<row>.c<col>` place a device in the grid.',
+  },
+  {
+    path: 'grid.columnsPerRow',
+    kind: 'int',
+    schema: z.number().int().min(1).max(1000).default(5),
+    description:
+      'Grid columns per row: `command/sp_command/row/<n>` addresses columns 0 to this - 1.',
+  },
+  {
+    path: 'grid.rowsPerColumn',
+    kind: 'int',
+    schema: z.number().int().min(1).max(1000).default(17),
+    description:
+      'Grid rows per column: `command/sp_command/column/<n>` addresses rows 0 to this - 1.',
+  },
+  {
+    path: 'iotoad.data',
+    kind: 'bool',
+    schema: z.boolean().default(true),
+    description:
+      "Publish every plug's power and status on `data/sp_data/influx_data/sp` as IoToad's collector does.",
+  },
+  {
+    path: 'iotoad.responseTimeoutMs',
+    kind: 'int',
+    schema: z.number().int().min(100).max(120_000).default(12_000),
+    description:
+      'REST façade (`/api/in`, `/api/out`): how long to wait for a module the hub does not serve itself to answer over MQTT.',
+  },
+  {
+    path: 'availability.mqtt2goSilencePeriods',
+    kind: 'int',
+    flag: 'mqtt2go-silence-periods',
+    schema: z.number().int().min(2).max(100).default(3),
+    description:
+      'An MQTT2GO socket (no heartbeat in the convention) silent for this many of its own observed report periods is unavailable.',
+  },
+  {
+    path: 'mqtt2go.homes',
+    kind: 'string',
+    schema: topicLevelList.optional(),
+    description: 'MQTT2GO home_id values to serve, separated by commas (default: every home).',
+  },
+  {
+    path: 'mqtt2go.gateways',
+    kind: 'string',
+    schema: topicLevelList.optional(),
+    description:
+      'MQTT2GO gateway_id values to serve, separated by commas (default: every gateway).',
+  },
+  {
+    path: 'mqtt2go.version',
+    kind: 'enum',
+    values: MQTT2GO_VERSIONS,
+    schema: z.enum(MQTT2GO_VERSIONS).default('auto'),
+    description:
+      'MQTT2GO topic layouts to listen to: auto (1.x and 2.x; each socket is answered in the one it uses), 2.1 or 1.2 only.',
+  },
+  {
+    path: 'availability.mokoSilenceS',
+    kind: 'int',
+    flag: 'moko-silence',
+    schema: z.number().int().min(31).default(62),
+    description:
+      'A Moko plug whose switch_state heartbeat (every 30 s) is silent this long is unavailable, as in the Moko apps.',
+  },
+  {
+    path: 'p1.serial',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description:
+      'DSMR P1 meter on this serial port (e.g. /dev/ttyUSB0): 115200 baud 8N1, DSMR 4 and 5.',
+  },
+  {
+    path: 'p1.legacy',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: 'With p1.serial: 9600 baud 7E1, for DSMR 2.2 and 3 meters.',
+  },
+  {
+    path: 'p1.tcp',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^.+:\d{1,5}$/, 'must be host:port (e.g. 192.168.1.20:23)')
+      .optional(),
+    description:
+      'DSMR P1 meter behind a network reader at host:port; reconnects with backoff, forever.',
+  },
+  {
+    path: 'p1.file',
+    kind: 'string',
+    schema: z.string().min(1).optional(),
+    description: 'Replay a recorded P1 stream from this file (- for stdin), e.g. for a demo.',
+  },
+  {
+    path: 'p1.replayRate',
+    kind: 'int',
+    schema: z.number().int().min(0).max(100_000).default(1),
+    description: 'With p1.file: telegrams per second; 0 plays as fast as possible.',
+  },
+  {
+    path: 'p1.key',
+    kind: 'string',
+    secret: true,
+    schema: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{32}$/, 'must be 32 hex digits')
+      .optional(),
+    description: 'AES-128 key of an encrypted P1 meter (Luxembourg Smarty, Austria).',
+  },
+  {
+    path: 'p1.aad',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{34})$/, 'must be 32 or 34 hex digits')
+      .optional(),
+    description:
+      'Authentication key (32 hex digits) or full AAD (34) of an encrypted P1 meter; default the Smarty key.',
+  },
+  {
+    path: 'p1.jsonPort',
+    kind: 'int',
+    schema: portOrZero.optional(),
+    description:
+      "P1: smartmeter2mqtt's JSON socket on this port, one JSON line (CRLF) per telegram.",
+  },
+  {
+    path: 'p1.rawPort',
+    kind: 'int',
+    schema: portOrZero.optional(),
+    description: "P1: raw socket on this port, each valid telegram's bytes (decrypted).",
+  },
+  {
+    path: 'p1.host',
+    kind: 'string',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address the P1 sockets listen on.',
+  },
+  {
+    path: 'p1.maxClients',
+    kind: 'int',
+    schema: z.number().int().min(1).max(100_000).default(32),
+    description: 'Clients per P1 socket; a client that does not read is cut off, never waited for.',
+  },
+  {
+    path: 'p1.mqttPrefix',
+    kind: 'string',
+    schema: z
+      .string()
+      .regex(/^[^#+/]+(\/[^#+/]+)*$/, 'must be topic levels without wildcards or outer /')
+      .optional(),
+    description:
+      "P1: smartmeter2mqtt's MQTT topics under this prefix (e.g. smartmeter) on the hub's broker.",
+  },
+  {
+    path: 'p1.mqttDistinct',
+    kind: 'bool',
+    schema: z.boolean().default(false),
+    description: 'With p1.mqttPrefix: also <prefix>/status/<field> per field, zeros included.',
   },
   {
     path: 'logLevel',

@@ -3,7 +3,13 @@
  * machine-readable; `message` is what a person reads.
  */
 export type HubErrorCode =
-  'unreachable' | 'not_found' | 'bad_request' | 'disconnected' | 'unsupported' | 'shutting_down';
+  | 'unreachable'
+  | 'not_found'
+  | 'bad_request'
+  | 'conflict'
+  | 'disconnected'
+  | 'unsupported'
+  | 'shutting_down';
 
 export class HubError extends Error {
   constructor(

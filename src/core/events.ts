@@ -20,6 +20,24 @@ export interface DeviceInfo {
   name?: string;
   /** Number of relays the device reports (POWER1..POWERn). */
   relayCount?: number;
+  /** Meters: who made it (DSMR: from the header's three-letter code). */
+  manufacturer?: string;
+  /** Meters: the model or kind (DSMR: the telegram header; M-Bus: gas, water, heat meter). */
+  model?: string;
+  /** DSMR P1 version the meter speaks (`5.0`, `4.2`, `2.2/3`; e-MUCS for Belgium). */
+  dsmrVersion?: string;
+  /** The outcome of the last firmware upgrade the device reported (Moko ota_upgrade_state). */
+  upgrade?: UpgradeOutcome;
+}
+
+export interface UpgradeOutcome {
+  /** The device's own result code (Moko R1..R4). */
+  result: string;
+  ok: boolean;
+  /** What the code means, in words. */
+  meaning: string;
+  /** When it was reported (ISO 8601). */
+  at: string;
 }
 
 export interface StateEvent extends NativeRef {

@@ -1,18 +1,20 @@
 /**
- * A P1 byte stream in, parsed telegrams and rejections out: the framer (or,
- * for encrypted meters, the DLMS frame splitter and decryption) followed by
- * the parser. Each rejection says why; the stats count every outcome so an
- * input can report how healthy the line is. Pure: the caller owns the
- * socket/serial port and passes `now` when it wants the clock check.
+ * A P1 byte stream in, parsed telegrams and rejections out: the framer
+ * (plain telegrams and encrypted frames, told apart per unit), decryption
+ * for encrypted frames, then the parser. Each rejection says why; the stats
+ * count every outcome so an input can report how healthy the line is.
+ * Encrypted frames without a key are rejected one by one (decrypt-failed),
+ * never skipped silently; plain telegrams are accepted with a key too.
+ * Pure: the caller owns the socket/serial port and passes `now` when it
+ * wants the clock check.
  */
 import { decryptDlmsFrame, DsmrDecryptError } from './decrypt.js';
-import { DlmsFramer } from './dlms-framer.js';
 import { DsmrFramer, type FramerOutput } from './framer.js';
 import { parseTelegram } from './parser.js';
 import type { DsmrRejectReason, DsmrTelegram } from './types.js';
 
 export interface DsmrDecoderOptions {
-  /** AES-128 key (16 bytes) for encrypted meters; when set, the input is DLMS frames. */
+  /** AES-128 key (16 bytes) for encrypted meters' DLMS frames. */
   key?: Uint8Array;
   /** Authentication key (16 bytes) or full AAD (17 bytes); default the Smarty key. */
   aad?: Uint8Array;
@@ -44,9 +46,11 @@ export interface DsmrDecoderStats {
   frames: number;
 }
 
+/** The rejection of an encrypted frame when no key is set; callers may add how to pass one. */
+export const NO_KEY_MESSAGE = 'encrypted DLMS frame (starts with DB), but no decryption key is set';
+
 export class DsmrDecoder {
   private readonly framer: DsmrFramer;
-  private readonly dlms: DlmsFramer | null;
   private readonly options: DsmrDecoderOptions;
   private readonly counts: Pick<DsmrDecoderStats, 'valid' | 'rejected'> = {
     valid: 0,
@@ -64,10 +68,6 @@ export class DsmrDecoder {
   constructor(options: DsmrDecoderOptions = {}) {
     this.options = options;
     this.framer = new DsmrFramer({ maxTelegramBytes: options.maxTelegramBytes });
-    this.dlms =
-      options.key === undefined
-        ? null
-        : new DlmsFramer({ maxFrameBytes: options.maxTelegramBytes });
   }
 
   /** A snapshot of the counters. */
@@ -75,25 +75,22 @@ export class DsmrDecoder {
     return {
       valid: this.counts.valid,
       rejected: { ...this.counts.rejected },
-      skippedBytes: this.framer.stats.skippedBytes + (this.dlms?.stats.skippedBytes ?? 0),
-      frames: this.dlms?.stats.frames ?? 0,
+      skippedBytes: this.framer.stats.skippedBytes,
+      frames: this.framer.stats.frames,
     };
   }
 
   /** Feeds one chunk of the stream; `now` (epoch ms) enables the future-timestamp check. */
   push(chunk: Uint8Array, now?: number): DsmrDecodeResult[] {
     const out: DsmrDecodeResult[] = [];
-    if (this.dlms === null) this.handleFramed(this.framer.push(chunk), now, out);
-    else for (const frame of this.dlms.push(chunk)) this.handleFrame(frame, now, out);
+    this.handleFramed(this.framer.push(chunk), now, out);
     return out;
   }
 
   /** Ends the stream: flushes a last telegram without line end, reports a cut one. */
   end(now?: number): DsmrDecodeResult[] {
     const out: DsmrDecodeResult[] = [];
-    if (this.dlms === null) this.handleFramed(this.framer.end(), now, out);
-    else if (this.dlms.end() > 0)
-      this.rejectWith(out, 'truncated', 'input ended inside an encrypted frame');
+    this.handleFramed(this.framer.end(), now, out);
     return out;
   }
 
@@ -103,15 +100,21 @@ export class DsmrDecoder {
     out: DsmrDecodeResult[],
   ): void {
     for (const f of framed) {
-      if (f.ok) this.parse(f.bytes, now, out);
-      else this.rejectWith(out, f.reason, f.message);
+      if (!f.ok) this.rejectWith(out, f.reason, f.message);
+      else if (f.encrypted) this.handleFrame(f.bytes, now, out);
+      else this.parse(f.bytes, now, out);
     }
   }
 
   private handleFrame(frame: Buffer, now: number | undefined, out: DsmrDecodeResult[]): void {
+    const key = this.options.key;
+    if (key === undefined) {
+      this.rejectWith(out, 'decrypt-failed', NO_KEY_MESSAGE);
+      return;
+    }
     let plain: Buffer;
     try {
-      plain = decryptDlmsFrame(frame, this.options.key!, this.options.aad);
+      plain = decryptDlmsFrame(frame, key, this.options.aad);
     } catch (e) {
       if (!(e instanceof DsmrDecryptError)) throw e;
       this.rejectWith(out, 'decrypt-failed', e.message);

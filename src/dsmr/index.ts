@@ -20,9 +20,9 @@ export {
   SMARTY_AUTH_KEY_HEX,
   type DlmsFrameHeader,
 } from './decrypt.js';
-export { DlmsFramer, type DlmsFramerStats } from './dlms-framer.js';
 export {
   DsmrDecoder,
+  NO_KEY_MESSAGE,
   type DsmrDecodeResult,
   type DsmrDecoderOptions,
   type DsmrDecoderStats,
@@ -36,4 +36,9 @@ export {
 } from './smartmeter2mqtt-json.js';
 export { telegramReadings, DSMR_METRIC_UNITS, type DsmrReading } from './readings.js';
 export { telegramToJson } from './telegram-json.js';
-export { sniffP1Input, HexTextDecoder, type P1InputFormat } from './input-format.js';
+export { DsmrHubEvents, readableId } from './hub-events.js';
+export {
+  Smartmeter2mqttTopics,
+  type MqttPublish,
+  type Smartmeter2mqttTopicsOptions,
+} from './smartmeter2mqtt-topics.js';

@@ -23,27 +23,33 @@ export interface MbusChannel {
   readonly reading: DsmrReadingObject | DsmrLegacyReadingObject | null;
 }
 
-/** EN 13757-3 device type codes (written in decimal in the telegram). */
+/**
+ * EN 13757-3 device type codes (written in decimal in the telegram: `003`
+ * gas, `004` heat, `007` water). Codes not listed (oil, steam, heat cost
+ * allocators, pressure...) stay 'unknown' whatever their unit: an m3 value
+ * from an unlisted device is not gas.
+ */
+const MEDIUM_BY_DEVICE_TYPE: ReadonlyMap<number, MbusMedium> = new Map([
+  [0x02, 'electricity'],
+  [0x03, 'gas'],
+  [0x04, 'heat'], // heat, volume measured at the outlet
+  [0x06, 'hot-water'], // warm water, 30-90 degC
+  [0x07, 'water'],
+  [0x0a, 'cooling'], // cooling load, volume at the outlet
+  [0x0b, 'cooling'], // cooling load, volume at the inlet
+  [0x0c, 'heat'], // heat, volume measured at the inlet
+  [0x0d, 'heat'], // combined heat / cooling
+  [0x15, 'hot-water'], // hot water, >= 90 degC
+  [0x16, 'water'], // cold water
+  [0x17, 'water'], // dual register (hot/cold) water
+]);
+
 function mediumOf(deviceType: string | null, unit: string | null): MbusMedium {
-  const code = deviceType === null ? NaN : Number.parseInt(deviceType, 10);
-  switch (code) {
-    case 2:
-      return 'electricity';
-    case 3:
-      return 'gas';
-    case 4: // heat, volume at outlet
-    case 12: // heat, volume at inlet
-    case 13: // heat / cooling
-      return 'heat';
-    case 6:
-      return 'hot-water';
-    case 7:
-      return 'water';
-    case 10:
-    case 11:
-      return 'cooling';
+  if (deviceType !== null) {
+    const code = /^\d{1,3}$/.test(deviceType) ? Number.parseInt(deviceType, 10) : NaN;
+    return MEDIUM_BY_DEVICE_TYPE.get(code) ?? 'unknown';
   }
-  // No (or an unknown) device type: the unit is the next best hint.
+  // No device type (DSMR 2.2/3 sends none on some meters): the unit is the next best hint.
   if (unit === 'm3') return 'gas';
   if (unit === 'GJ') return 'heat';
   return 'unknown';

@@ -177,10 +177,14 @@ export const MAX_KEY_BYTES = 12;
 /** Keeps the first `n` (0..4) bytes of a big-endian word. */
 const WORD_MASK = [0, 0xff000000 | 0, 0xffff0000 | 0, 0xffffff00 | 0, -1];
 
-/** Word `k` of the id of `len` bytes at `at`; `view` must have 12 readable bytes from `at`. */
-export function idWord(view: DataView, at: number, len: number, k: number): number {
+/**
+ * Word `k` of the id of `len` bytes at `at`; `b` must have 12 readable bytes
+ * from `at`. Read byte by byte: cheaper than a DataView made per telegram.
+ */
+export function idWord(b: Uint8Array, at: number, len: number, k: number): number {
   const valid = Math.max(0, Math.min(4, len - 4 * k));
-  return view.getInt32(at + 4 * k) & WORD_MASK[valid]!;
+  const i = at + 4 * k;
+  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) & WORD_MASK[valid]!;
 }
 
 const SLOTS = 1024; // power of two, > 4x the entries
@@ -201,8 +205,7 @@ const SLOT_TABLE = (() => {
       throw new Error(`OBIS table id ${def.obis} is longer than ${MAX_KEY_BYTES}`);
     const bytes = Buffer.alloc(MAX_KEY_BYTES);
     bytes.write(def.obis, 'latin1');
-    const view = new DataView(bytes.buffer, bytes.byteOffset, MAX_KEY_BYTES);
-    const [w0, w1, w2] = [0, 1, 2].map((k) => idWord(view, 0, len, k)) as [number, number, number];
+    const [w0, w1, w2] = [0, 1, 2].map((k) => idWord(bytes, 0, len, k)) as [number, number, number];
     let i = slotOf(w0, w1, w2, len);
     while (defs[i] !== undefined) i = (i + 1) & (SLOTS - 1);
     words.set([w0, w1, w2, len], i * 4);

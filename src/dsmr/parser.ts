@@ -79,7 +79,6 @@ function parseBody(
   let timestamp: number | null = null;
   const groups: GroupBounds = { bounds: [], count: 0, wrapped: false };
   const slot = new NumberSlot();
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
 
   while (p < n) {
     const first = b[p];
@@ -87,11 +86,22 @@ function parseBody(
       p++;
       continue;
     }
-    // The id runs up to '('. A known id is recognised from three word reads
-    // (obis-table.ts); only an unknown one is checked byte by byte.
+    // The id runs up to '(' on its line. A known id is recognised from
+    // three word reads (obis-table.ts); only an unknown one is copied out.
     const lineStart = p;
-    const paren = s.indexOf('(', p);
-    let idEnd = paren < 0 ? n : paren;
+    let paren = p;
+    let c = first;
+    while (c !== LPAREN && c !== CR && c !== LF && paren < n) c = b[++paren];
+    if (c !== LPAREN || paren === lineStart || paren >= n) {
+      // A stray line inside the telegram (no `id(`). Keep it for inspection.
+      let e = paren;
+      while (e < n && b[e] !== CR && b[e] !== LF) e++;
+      const text = s.slice(lineStart, e).trim();
+      if (text !== '') malformedLines.push(text);
+      p = e;
+      continue;
+    }
+    let idEnd = paren;
     // A sixth value group `*255` / `.255` (Q3D, ACE4000, the spec's
     // 31.7.0.255) is dropped to get the reduced id `A-B:C.D.E`.
     if (
@@ -105,26 +115,13 @@ function parseBody(
     }
     const len = idEnd - lineStart;
     let def: ObisDef | undefined;
-    if (paren > lineStart && len <= MAX_KEY_BYTES && lineStart + MAX_KEY_BYTES <= view.byteLength) {
+    if (len <= MAX_KEY_BYTES && lineStart + MAX_KEY_BYTES <= b.length) {
       def = lookupObis(
-        idWord(view, lineStart, len, 0),
-        idWord(view, lineStart, len, 1),
-        idWord(view, lineStart, len, 2),
+        idWord(b, lineStart, len, 0),
+        idWord(b, lineStart, len, 1),
+        idWord(b, lineStart, len, 2),
         len,
       );
-    }
-    if (def === undefined) {
-      // Unknown id, or not `id(...)` at all: a line break before the '('.
-      let e = lineStart;
-      while (e < n && e !== paren && b[e] !== CR && b[e] !== LF) e++;
-      if (e !== paren || paren === lineStart) {
-        // A stray line inside the telegram. Keep it for inspection.
-        while (e < n && b[e] !== CR && b[e] !== LF) e++;
-        const text = s.slice(lineStart, e).trim();
-        if (text !== '') malformedLines.push(text);
-        p = e;
-        continue;
-      }
     }
     // A known id reuses the table's string; only unknown ids are copied out.
     const obis = def === undefined ? s.slice(lineStart, idEnd) : def.obis;

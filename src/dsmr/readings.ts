@@ -10,10 +10,16 @@
  * of the hour, so stamping it with the telegram time would invent readings.
  * Placeholders on empty M-Bus channels give no reading.
  *
+ * M-Bus readings carry their channel and the sub-meter's equipment id, and
+ * are named by medium alone (`gas_total`): each sub-meter is a device of its
+ * own to the hub, so two gas meters never share a name, and a name never
+ * depends on which other channels are present.
+ *
  * `_t1` / `_t2` follow the meter's register numbers (1.8.1 / 1.8.2). What
  * they mean differs by country: in the Netherlands tariff 1 is the low
  * (night) rate, in Belgium it is the day rate.
  */
+import { unitOf } from '../core/metrics.js';
 import { isRealReading, mbusChannels, type MbusMedium } from './mbus.js';
 import type { DsmrTelegram } from './types.js';
 
@@ -22,41 +28,9 @@ export interface DsmrReading {
   value: number;
   /** Epoch ms. */
   ts: number;
+  /** For an M-Bus sub-meter's reading: its channel (1-4, as the meter numbers it). */
+  channel?: number;
 }
-
-/** Unit of each metric `telegramReadings` emits (M-Bus metrics may carry a `_ch<n>` suffix). */
-export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = {
-  energy_import: 'Wh',
-  energy_export: 'Wh',
-  energy_import_t1: 'Wh',
-  energy_import_t2: 'Wh',
-  energy_import_t3: 'Wh',
-  energy_import_t4: 'Wh',
-  energy_export_t1: 'Wh',
-  energy_export_t2: 'Wh',
-  energy_export_t3: 'Wh',
-  energy_export_t4: 'Wh',
-  power_import: 'W',
-  power_export: 'W',
-  power_import_l1: 'W',
-  power_import_l2: 'W',
-  power_import_l3: 'W',
-  power_export_l1: 'W',
-  power_export_l2: 'W',
-  power_export_l3: 'W',
-  voltage_l1: 'V',
-  voltage_l2: 'V',
-  voltage_l3: 'V',
-  current_l1: 'A',
-  current_l2: 'A',
-  current_l3: 'A',
-  frequency: 'Hz',
-  capacity_demand: 'W',
-  capacity_peak: 'W',
-  gas_total: 'm3',
-  water_total: 'm3',
-  heat_total: 'GJ',
-};
 
 interface Conversion {
   readonly metric: string;
@@ -104,8 +78,19 @@ const MBUS_METRIC: Partial<
 > = {
   gas: { metric: 'gas_total', units: { m3: 1 } },
   water: { metric: 'water_total', units: { m3: 1 } },
+  'hot-water': { metric: 'hot_water_total', units: { m3: 1 } },
   heat: { metric: 'heat_total', units: { GJ: 1, kWh: 0.0036 } },
+  cooling: { metric: 'cooling_total', units: { GJ: 1, kWh: 0.0036 } },
+  electricity: { metric: 'energy_import', units: { kWh: 1000 } },
 };
+
+/** Unit of each metric `telegramReadings` emits: the hub's (core/metrics.ts). */
+export const DSMR_METRIC_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...ELECTRICITY.values(), ...Object.values(MBUS_METRIC)].map(({ metric }) => [
+    metric,
+    unitOf(metric),
+  ]),
+);
 
 /**
  * Scales by `factor` and rounds to 1e-6 of the base unit: 1.193 kW x 1000
@@ -125,17 +110,18 @@ export function telegramReadings(t: DsmrTelegram, now: number): DsmrReading[] {
     if (c === undefined || o.value === null || o.unit !== c.unit) continue;
     readings.push({ metric: c.metric, value: convert(o.value, c.factor), ts });
   }
-  const seen = new Set<string>();
   for (const ch of mbusChannels(t)) {
     const m = MBUS_METRIC[ch.medium];
     const r = ch.reading;
     if (m === undefined || !isRealReading(r)) continue;
     const factor = m.units[r.unit];
     if (factor === undefined) continue;
-    // A second meter of the same medium (two gas meters on one P1 port) gets the channel in its name.
-    const metric = seen.has(m.metric) ? `${m.metric}_ch${ch.channel}` : m.metric;
-    seen.add(m.metric);
-    readings.push({ metric, value: convert(r.value, factor), ts: r.timestamp });
+    readings.push({
+      metric: m.metric,
+      value: convert(r.value, factor),
+      ts: r.timestamp,
+      channel: ch.channel,
+    });
   }
   return readings;
 }

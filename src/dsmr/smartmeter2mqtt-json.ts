@@ -10,7 +10,8 @@
  * - the gas meter is found by device type, on any channel, also on the
  *   Belgian 24.2.3 and the DSMR 2.2/3 24.3.0 form;
  * - objects it dropped are included under names in the same style (table
- *   in obis-table.ts), water and heat meters as `water` / `heat`, every
+ *   in obis-table.ts), water, hot water and heat meters as `water` /
+ *   `hotWater` / `heat`, every
  *   M-Bus channel under `mbus`, and codes no table knows under `otherObjects`.
  *
  * `crc` is true only when the telegram carried a CRC and it verified; a
@@ -59,6 +60,7 @@ export interface Smartmeter2mqttMessage {
   gasSn?: string | null;
   gas?: Smartmeter2mqttMeterReading;
   water?: Smartmeter2mqttMeterReading;
+  hotWater?: Smartmeter2mqttMeterReading;
   heat?: Smartmeter2mqttMeterReading;
   mbus?: Smartmeter2mqttMbusDevice[];
   /** (currentUsage - currentDelivery) in W, negative while exporting. */
@@ -89,10 +91,17 @@ function meterReading(
   return { ts: r === null ? null : iso(r.timestampRaw), totalUse: r?.value ?? null };
 }
 
-/** The channel of a medium: the first with a real reading, else the first at all. */
+/**
+ * The meter of a medium behind smartmeter2mqtt's `gas` / `water` / `heat`:
+ * the lowest channel of that medium that is a meter at all (an equipment id
+ * or a real reading; Iskra AM550 reports an empty slot as a gas meter with
+ * id `()` and a placeholder value). A meter whose reading is a placeholder
+ * for a moment keeps the field, so it does not hop between two meters.
+ * Every channel is also under `mbus` by its own number.
+ */
 function pick(channels: MbusChannel[], medium: MbusMedium): MbusChannel | undefined {
   const of = channels.filter((c) => c.medium === medium);
-  return of.find((c) => isRealReading(c.reading)) ?? of[0];
+  return of.find((c) => c.equipmentId !== null || isRealReading(c.reading)) ?? of[0];
 }
 
 /** smartmeter2mqtt's message for a parsed telegram (pure). */
@@ -143,15 +152,15 @@ export function toSmartmeter2mqtt(t: DsmrTelegram): Smartmeter2mqttMessage {
     m.gasSn = gas.equipmentId;
     m.gas = meterReading(gas.reading);
   }
-  const water = pick(channels, 'water');
-  if (water !== undefined) {
-    m.waterSn = water.equipmentId;
-    m.water = meterReading(water.reading);
-  }
-  const heat = pick(channels, 'heat');
-  if (heat !== undefined) {
-    m.heatSn = heat.equipmentId;
-    m.heat = meterReading(heat.reading);
+  for (const [medium, field] of [
+    ['water', 'water'],
+    ['hot-water', 'hotWater'],
+    ['heat', 'heat'],
+  ] as const) {
+    const c = pick(channels, medium);
+    if (c === undefined) continue;
+    m[`${field}Sn`] = c.equipmentId;
+    m[field] = meterReading(c.reading);
   }
   if (channels.length > 0) {
     m.mbus = channels.map((c) => ({

@@ -9,6 +9,9 @@
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days before the first of each month in a common year. */
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const Y2000_MS = 946_684_800_000;
 
 function twoDigits(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
@@ -48,7 +51,16 @@ function wallClock(s: string, start: number, end: number): number {
   const year = 2000 + yy;
   const leap = mo === 2 && year % 4 === 0; // 2000..2099: every 4th year is a leap year
   if (dd > DAYS_IN_MONTH[mo - 1]! + (leap ? 1 : 0)) return NaN;
-  return Date.UTC(year, mo - 1, dd, hh, mi, ss);
+  // Date.UTC by hand (years 2000-2099 only): a fifth of the cost, and
+  // timestamps are a good part of a telegram's parse time.
+  const days =
+    365 * yy +
+    ((yy + 3) >> 2) +
+    DAYS_BEFORE_MONTH[mo - 1]! +
+    (mo > 2 && (yy & 3) === 0 ? 1 : 0) +
+    dd -
+    1;
+  return Y2000_MS + days * MS_PER_DAY + hh * 3_600_000 + mi * MS_PER_MINUTE + ss * 1000;
 }
 
 /** UTC offset in minutes for a valid wall-clock time, or NaN for an unknown DST flag. */

@@ -8,12 +8,17 @@ export const DEFAULT_SILENCE_MS = 15 * 60_000;
  * heartbeat: the protocol's limit, or three of its own report periods when it
  * reports less often than that. Without one (`periods` set): that many of its
  * observed report periods, the protocol's limit until a period is known.
+ * With a fixed heartbeat (`heartbeat`): exactly the protocol's limit.
  */
 export function silenceLimit(
   dev: DeviceState,
   protocolLimitMs: number | undefined,
   periods?: number,
+  heartbeat = false,
 ): number {
+  // A convention with a fixed heartbeat (Moko: switch_state every 30 s) has a
+  // fixed limit: its other reports say nothing about when the next beat comes.
+  if (heartbeat && protocolLimitMs !== undefined) return protocolLimitMs;
   if (periods !== undefined && dev.reportIntervalMs > 0) return periods * dev.reportIntervalMs;
   return Math.max(protocolLimitMs ?? DEFAULT_SILENCE_MS, 3 * dev.reportIntervalMs);
 }

@@ -1,4 +1,5 @@
 import type { DeviceInfo, Protocol } from '../core/events.js';
+import { gridOf, type GridPlace } from '../core/device-id.js';
 import { unitOf } from '../core/metrics.js';
 
 export type Availability = 'online' | 'offline' | 'unknown';
@@ -34,6 +35,8 @@ export interface DeviceSnapshot {
   readings: Record<string, { value: number; unit: string; ts: string; priority?: number }>;
   countdowns: { relay: number; state: 'on' | 'off'; endsAt: string }[];
   removed?: { reason: string; ts: string };
+  /** Place in the IoToad grid, when the id is a grid id (sp_w.r1.c2). */
+  grid?: GridPlace;
   availability: Availability;
   availabilityReason: string;
   availabilitySince: string;
@@ -70,9 +73,11 @@ export function snapshot(d: DeviceState): DeviceSnapshot {
     readings[metric] = { value: r.value, unit: unitOf(metric), ts: new Date(r.ts).toISOString() };
     if (r.priority !== undefined) readings[metric].priority = r.priority;
   }
+  const grid = gridOf(d.id);
   return {
     id: d.id,
     protocol: d.protocol,
+    ...(grid && { grid }),
     nativeId: d.nativeId,
     info: { ...d.info },
     relays: [...d.relays]

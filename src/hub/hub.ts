@@ -4,6 +4,7 @@ import type { Command, PowerState } from '../core/commands.js';
 import { withDeadline } from '../core/deadline.js';
 import type { Driver } from '../core/driver.js';
 import { DecodeError } from '../core/driver.js';
+import { deviceIdProblem } from '../core/device-id.js';
 import { HubError, UNREACHABLE_MESSAGE } from '../core/errors.js';
 import type { DeviceEvent, NativeRef, Protocol } from '../core/events.js';
 import type { Bus, BusState } from '../mqtt/bus.js';
@@ -11,7 +12,10 @@ import type { Store } from '../store/store.js';
 import { observeReport, silenceLimit } from './availability.js';
 import { CommandTracker } from './command-tracker.js';
 import { snapshot, type Availability, type DeviceSnapshot, type DeviceState } from './device.js';
+import { DeviceNames } from './naming.js';
+import { HubTimers } from './hub-timers.js';
 import { Registry } from './registry.js';
+import { DAILY_TIME } from './schedule.js';
 import { TopicFilter } from './topic-filter.js';
 
 export interface HubOptions {
@@ -28,10 +32,14 @@ export interface HubOptions {
    * period is known.
    */
   silencePeriods?: Partial<Record<Protocol, number>>;
+  /** Protocols whose devices send a fixed heartbeat: silenceMs applies exactly. */
+  heartbeat?: readonly Protocol[];
   baseTopic: string;
   now?: () => number;
   /** How often silence is checked (ms). */
   silenceCheckMs?: number;
+  /** Device ids from the configuration: native id (or protocol:native id) -> id. */
+  names?: Readonly<Record<string, string>>;
 }
 
 export interface HubCounters {
@@ -57,6 +65,16 @@ interface Route {
 
 /** Problems that can repeat many times a second are logged at most this often. */
 const PROBLEM_LOG_INTERVAL_MS = 10_000;
+/** The stored series of a relay's state: `status` for relay 1 (IoToad's measurement), `status_<n>` beyond. */
+export function statusMetric(relay: number): string {
+  return relay === 1 ? 'status' : `status_${relay}`;
+}
+
+/** Store setting holding the daily timers the hub runs. */
+const TIMERS_SETTING = 'hub.dailyTimers';
+
+/** The longest countdown the hub runs itself: a week. */
+const MAX_COUNTDOWN_S = 7 * 86_400;
 /** Shutdown may wait this long for the broker to take the offline status. */
 const STATUS_PUBLISH_DEADLINE_MS = 1000;
 
@@ -84,6 +102,8 @@ export class Hub extends EventEmitter {
   /** The latest rejections, for the health endpoint (bounded). */
   readonly lastDecodeErrors: { ts: string; topic: string; error: string }[] = [];
   private readonly registry = new Registry();
+  private readonly names: DeviceNames;
+  private readonly timers: HubTimers;
   private readonly routes: Route[];
   private readonly tracker: CommandTracker;
   private readonly now: () => number;
@@ -97,6 +117,21 @@ export class Hub extends EventEmitter {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.tracker = new CommandTracker(opts.commandTimeoutMs);
+    this.names = new DeviceNames(opts.names);
+    this.timers = new HubTimers({
+      now: this.now,
+      fire: async (a) => {
+        this.clearHubCountdown(a.id, a.relay);
+        try {
+          await this.setPower(a.id, a.relay, a.state);
+        } catch (err) {
+          this.opts.log.warn(
+            { device: a.id, relay: a.relay, state: a.state, err: (err as Error).message },
+            'a countdown or timer the hub runs could not switch the device',
+          );
+        }
+      },
+    });
     this.routes = opts.drivers.map((driver) => ({
       driver,
       filters: driver.subscriptions().map((f) => new TopicFilter(f)),
@@ -105,11 +140,12 @@ export class Hub extends EventEmitter {
 
   async start(): Promise<void> {
     for (const d of this.opts.store.devices()) {
-      const dev = this.registry.add(d.protocol, d.nativeId, d.firstSeen, d.id);
+      const dev = this.registry.add(d.protocol, d.nativeId, d.firstSeen, this.configuredId(d));
       dev.info = d.info;
       dev.lastSeen = d.lastSeen;
       dev.availabilityReason = 'not heard from since the hub started';
     }
+    this.restoreTimers();
     this.opts.bus.onMessage((topic, payload, retained) =>
       this.handleMessage(topic, payload, retained),
     );
@@ -234,6 +270,12 @@ export class Hub extends EventEmitter {
           .catch((err: Error) => this.opts.log.warn({ err: err.message }, 'subscribe failed'));
       return;
     }
+    if (e.protocol === 'senml') {
+      // SenML about a device the hub owns is its own data/ output coming back,
+      // or another collector naming one of ours: never a second device.
+      const owner = this.registry.get(e.nativeId);
+      if (owner && owner.protocol !== 'senml') return;
+    }
     const dev = this.deviceFor(e, e.ts);
     switch (e.kind) {
       case 'seen':
@@ -242,16 +284,20 @@ export class Hub extends EventEmitter {
         return;
       case 'state': {
         this.counters.stateReports++;
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         const before = dev.relays.get(e.relay);
         dev.relays.set(e.relay, e.on);
+        // Every report is a sample (IoToad's status measurement counts them).
+        this.store('store a state', () =>
+          this.opts.store.append(dev.id, statusMetric(e.relay), e.ts, e.on ? 1 : 0),
+        );
         this.tracker.observe(dev.id, e.relay, e.on);
         if (before !== e.on) this.emit('state', snapshot(dev), e.relay);
         return;
       }
       case 'reading': {
         this.counters.readings++;
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         dev.readings.set(
           e.metric,
           e.priority === undefined
@@ -281,7 +327,7 @@ export class Hub extends EventEmitter {
         return;
       }
       case 'countdown': {
-        if (!retained) this.markAlive(dev);
+        if (!retained) this.markAlive(dev, e.ts);
         if (e.seconds > 0)
           dev.countdowns.set(e.relay, { endsAt: e.ts + e.seconds * 1000, state: e.state });
         else dev.countdowns.delete(e.relay);
@@ -301,10 +347,39 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /**
+   * A stored device under the id the configuration gives it now: a changed
+   * `devices:` entry renames it (history included) at start.
+   */
+  private configuredId(d: { id: string; protocol: Protocol; nativeId: string }): string {
+    const want = this.names.of(d);
+    if (want === undefined || want === d.id) return d.id;
+    try {
+      this.opts.store.renameDevice(d.id, want);
+      this.opts.log.info({ from: d.id, to: want }, 'renamed device as configured');
+      return want;
+    } catch (err) {
+      this.opts.log.warn(
+        { device: d.id, wanted: want, err: (err as Error).message },
+        'cannot give a device its configured id; it keeps its old one',
+      );
+      return d.id;
+    }
+  }
+
+  /** The id a newly seen device gets: configured, else native, else protocol:native. */
+  private newIdFor(ref: NativeRef): string {
+    const configured = this.names.of(ref);
+    for (const id of [configured, ref.nativeId, `${ref.protocol}:${ref.nativeId}`]) {
+      if (id !== undefined && !this.registry.get(id)) return id;
+    }
+    return `${ref.protocol}:${ref.nativeId}:${this.registry.size}`;
+  }
+
   private deviceFor(ref: NativeRef, ts: number): DeviceState {
     const existing = this.registry.find(ref);
     if (existing) return existing;
-    const dev = this.registry.add(ref.protocol, ref.nativeId, ts);
+    const dev = this.registry.add(ref.protocol, ref.nativeId, ts, this.newIdFor(ref));
     this.persist(dev);
     this.opts.log.info({ device: dev.id, protocol: dev.protocol }, 'discovered device');
     this.emit('device', snapshot(dev));
@@ -324,7 +399,9 @@ export class Hub extends EventEmitter {
     );
   }
 
-  private markAlive(dev: DeviceState): void {
+  private markAlive(dev: DeviceState, ts: number): void {
+    // A report is a sign of life even from a driver that sends no 'seen'.
+    if (ts > dev.lastSeen) dev.lastSeen = ts;
     if (dev.availability !== 'online') this.setAvailability(dev, 'online', 'reporting', this.now());
   }
 
@@ -349,6 +426,7 @@ export class Hub extends EventEmitter {
       dev,
       this.opts.silenceMs[dev.protocol],
       this.opts.silencePeriods?.[dev.protocol],
+      this.opts.heartbeat?.includes(dev.protocol),
     );
   }
 
@@ -371,8 +449,55 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /** The daily timers the hub runs itself (for devices without their own). */
+  dailyTimers(): { id: string; relay: number; state: 'on' | 'off'; slot: number; time: string }[] {
+    return this.timers.dailyList();
+  }
+
+  /** A relay's last known state, cheaply (per-reading outputs ask this). */
+  relayState(id: string, relay = 1): boolean | undefined {
+    return this.registry.get(id)?.relays.get(relay);
+  }
+
+  protocolOf(id: string): Protocol | undefined {
+    return this.registry.get(id)?.protocol;
+  }
+
   devices(): DeviceSnapshot[] {
     return [...this.registry.all()].map(snapshot).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Give a device a new id (IoToad grid ids place it in the grid). The
+   * history moves with it. Fails with not_found, bad_request (unusable id),
+   * conflict (taken, or the configuration names this device).
+   */
+  renameDevice(id: string, newId: string): DeviceSnapshot {
+    const dev = this.registry.get(id);
+    if (!dev) throw new HubError('not_found', `No device with id "${id}"`);
+    const problem = deviceIdProblem(newId);
+    if (problem) throw new HubError('bad_request', problem);
+    if (newId === id) return snapshot(dev);
+    const configured = this.names.of(dev);
+    if (configured !== undefined)
+      throw new HubError(
+        'conflict',
+        `The configuration names device "${id}" (devices: ${dev.nativeId}: ${configured}); change it there`,
+      );
+    if (this.registry.get(newId) || this.names.isConfigured(newId))
+      throw new HubError('conflict', `The id "${newId}" is taken by another device`);
+    try {
+      this.opts.store.renameDevice(id, newId);
+    } catch (err) {
+      throw new HubError('conflict', `Cannot rename "${id}": ${(err as Error).message}`);
+    }
+    this.registry.rename(dev, newId);
+    this.timers.rename(id, newId);
+    this.saveTimers();
+    this.opts.log.info({ from: id, to: newId }, 'renamed device');
+    const snap = snapshot(dev);
+    this.emit('renamed', id, snap);
+    return snap;
   }
 
   device(id: string): DeviceSnapshot | undefined {
@@ -433,6 +558,8 @@ export class Hub extends EventEmitter {
     state: PowerState,
   ): Promise<{ relay: number; state: 'on' | 'off' }> {
     const dev = this.commandTarget(id, relay);
+    // Switching by hand ends a countdown the hub runs, as it does on a plug.
+    if (this.timers.cancelCountdown(dev.id, relay)) this.clearHubCountdown(dev.id, relay);
     const current = dev.relays.get(relay);
     const want =
       state === 'on'
@@ -460,13 +587,81 @@ export class Hub extends EventEmitter {
 
   /**
    * Send a countdown, timer or poll to a device, encoded by its driver.
-   * Resolves once it is published; what the device then reports arrives as
-   * events. Fails like setPower, or with the driver's own refusal
-   * (bad_request, unsupported).
+   * Resolves once it is published (by: 'device'); what the device then
+   * reports arrives as events. A device without its own countdown or timers
+   * gets the hub's (by: 'hub'). Fails like setPower, or with bad_request.
    */
-  async command(id: string, command: Exclude<Command, { kind: 'power' }>): Promise<void> {
+  async command(
+    id: string,
+    command: Exclude<Command, { kind: 'power' }>,
+  ): Promise<{ by: 'device' | 'hub'; at?: number }> {
     const dev = this.commandTarget(id, command.kind === 'poll' ? 1 : command.relay);
-    await this.send(dev, command);
+    if (
+      command.kind === 'countdown' &&
+      !(command.seconds >= 1 && command.seconds <= MAX_COUNTDOWN_S)
+    )
+      throw new HubError(
+        'bad_request',
+        `countdown must be 1 to ${MAX_COUNTDOWN_S} seconds, got ${command.seconds}`,
+      );
+    if (command.kind === 'timer' && !DAILY_TIME.test(command.time))
+      throw new HubError(
+        'bad_request',
+        `timer time must be hh:mm:ss (24 h), got "${command.time}"`,
+      );
+    try {
+      await this.send(dev, command);
+      if (command.kind === 'countdown') this.timers.cancelCountdown(dev.id, command.relay);
+      return { by: 'device' };
+    } catch (err) {
+      if (!(err instanceof HubError && err.code === 'unsupported') || command.kind === 'poll')
+        throw err;
+    }
+    // The hub can run it only for a device it can switch.
+    this.driverOf(dev).encode(dev, { kind: 'power', relay: command.relay, state: command.state });
+    const action = { id: dev.id, relay: command.relay, state: command.state };
+    if (command.kind === 'countdown') {
+      const at = this.timers.countdown(action, command.seconds);
+      dev.countdowns.set(command.relay, { endsAt: at, state: command.state });
+      this.emit('countdown', snapshot(dev), command.relay);
+      return { by: 'hub', at };
+    }
+    const at = this.timers.daily(action, command.slot, command.time, command.enabled);
+    this.saveTimers();
+    return at === undefined ? { by: 'hub' } : { by: 'hub', at };
+  }
+
+  /** Daily timers the hub runs survive a restart (countdowns, being short, do not). */
+  private saveTimers(): void {
+    this.store('save the daily timers', () =>
+      this.opts.store.setSetting(TIMERS_SETTING, JSON.stringify(this.timers.dailyList())),
+    );
+  }
+
+  private restoreTimers(): void {
+    let saved: unknown;
+    try {
+      saved = JSON.parse(this.opts.store.getSetting(TIMERS_SETTING) ?? '[]');
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'saved daily timers are unreadable');
+      return;
+    }
+    if (!Array.isArray(saved)) return;
+    for (const t of saved as {
+      id: string;
+      relay: number;
+      state: 'on' | 'off';
+      slot: number;
+      time: string;
+    }[]) {
+      if (this.registry.get(t.id) && DAILY_TIME.test(t.time))
+        this.timers.daily({ id: t.id, relay: t.relay, state: t.state }, t.slot, t.time, true);
+    }
+  }
+
+  private clearHubCountdown(id: string, relay: number): void {
+    const dev = this.registry.get(id);
+    if (dev?.countdowns.delete(relay)) this.emit('countdown', snapshot(dev), relay);
   }
 
   get commandsInFlight(): number {
@@ -482,6 +677,7 @@ export class Hub extends EventEmitter {
     this.stopping = true;
     this.opts.bus.off('state', this.onBusState);
     if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.timers.stop();
     this.tracker.failAll(new HubError('shutting_down', 'The hub is shutting down'));
     for (const dev of this.registry.all()) this.persist(dev);
     this.store('write the last readings', () => this.opts.store.flush());

@@ -27,6 +27,17 @@ export class Registry {
     return dev;
   }
 
+  /** Move a device to a new id (the caller checked it is free). */
+  rename(dev: DeviceState, newId: string): void {
+    this.byId.delete(dev.id);
+    dev.id = newId;
+    this.byId.set(newId, dev);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
   all(): IterableIterator<DeviceState> {
     return this.byId.values();
   }

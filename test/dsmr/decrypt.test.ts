@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   decryptDlmsFrame,
   dlmsFrameCounter,
-  DlmsFramer,
   DsmrDecoder,
   DsmrDecryptError,
-  HexTextDecoder,
+  DsmrFramer,
 } from '../../src/dsmr/index.js';
 import { fixture, fixturePath, prng, encryptFrame as encryptSmarty } from './fixtures.js';
 
@@ -92,7 +91,7 @@ describe('DLMS decryption', () => {
   });
 });
 
-describe('DlmsFramer', () => {
+describe('DsmrFramer on encrypted frames', () => {
   it('cuts frames out of a stream split at random, skipping junk between them', () => {
     const rand = prng(99);
     const other = encryptFrame(fixture('dsmr-reader-5l-luxembourg-smarty.txt'), SMARTY_KEY, 7);
@@ -104,18 +103,18 @@ describe('DlmsFramer', () => {
       SMARTY_FRAME,
     ]);
     for (let round = 0; round < 20; round++) {
-      const framer = new DlmsFramer();
+      const framer = new DsmrFramer();
       const frames: Buffer[] = [];
       for (let i = 0; i < stream.length;) {
         const size = 1 + Math.floor(rand() * 200);
-        frames.push(...framer.push(stream.subarray(i, i + size)));
+        for (const u of framer.push(stream.subarray(i, i + size))) if (u.ok) frames.push(u.bytes);
         i += size;
       }
       expect(frames.map((f) => f.toString('hex'))).toEqual(
         [SMARTY_FRAME, other, SMARTY_FRAME].map((f) => f.toString('hex')),
       );
-      expect(framer.stats).toEqual({ frames: 3, skippedBytes: 9 + 3 });
-      expect(framer.end()).toBe(0);
+      expect(framer.stats).toMatchObject({ frames: 3, telegrams: 0, skippedBytes: 9 + 3 });
+      expect(framer.end()).toEqual([]);
     }
   });
 
@@ -126,8 +125,9 @@ describe('DlmsFramer', () => {
       Buffer.alloc(8),
       Buffer.of(0x82, 0xea, 0x60, 0x30),
     ]);
-    const framer = new DlmsFramer();
-    expect(framer.push(Buffer.concat([fake, SMARTY_FRAME]))).toEqual([SMARTY_FRAME]);
+    const framer = new DsmrFramer();
+    const units = framer.push(Buffer.concat([fake, SMARTY_FRAME]));
+    expect(units.map((u) => u.ok && u.bytes)).toEqual([SMARTY_FRAME]);
     expect(framer.stats.skippedBytes).toBe(fake.length);
   });
 });
@@ -167,14 +167,15 @@ describe('DsmrDecoder with a key', () => {
     expect(decoder.stats.rejected['decrypt-failed']).toBe(2);
   });
 
-  it('reads hex text frames across chunk boundaries', () => {
+  it('reads hex text frames across chunk boundaries, any split', () => {
     const hex = fixture('smartmeter2mqtt-encrypted-example.hex');
-    const decoder = new HexTextDecoder();
-    const bytes = Buffer.concat([
-      decoder.push(hex.subarray(0, 501)),
-      decoder.push(hex.subarray(501)),
-    ]);
-    expect(bytes.equals(S2M_FRAME)).toBe(true);
-    expect(decoder.invalidChars).toBe(0);
+    for (const at of [1, 2, 3, 20, 501, hex.length - 1]) {
+      const framer = new DsmrFramer();
+      const units = [...framer.push(hex.subarray(0, at)), ...framer.push(hex.subarray(at))];
+      const end = hex.toString().trimEnd().length;
+      expect(units).toEqual([{ ok: true, encrypted: true, bytes: S2M_FRAME, end }]);
+      // Only the line end after the frame is outside it.
+      expect(framer.stats.skippedBytes).toBe(hex.length - end);
+    }
   });
 });

@@ -3,14 +3,18 @@ import { createCipheriv } from 'node:crypto';
  * Access to the shared DSMR fixtures (../shared/fixtures/dsmr beside the
  * repository, as CI clones it) and a seeded PRNG for the stream tests.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURE_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/fixtures/dsmr',
-);
+/** shared/ sits beside the checkout: one level up for the main one, two for a worktree under wt/. */
+export const FIXTURE_DIR = ((): string => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = ['../../..', '../../../..'].map((up) =>
+    path.resolve(here, up, 'shared/fixtures/dsmr'),
+  );
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
+})();
 
 export function fixturePath(name: string): string {
   return path.join(FIXTURE_DIR, name);

@@ -15,8 +15,11 @@ function readings(name: string): DsmrReading[] {
   return telegramReadings(r.telegram, NOW);
 }
 
+/** Readings by metric; an M-Bus sub-meter's under `<metric>@<channel>`. */
 function byMetric(rs: DsmrReading[]): Record<string, number> {
-  return Object.fromEntries(rs.map((r) => [r.metric, r.value]));
+  return Object.fromEntries(
+    rs.map((r) => [r.channel === undefined ? r.metric : `${r.metric}@${r.channel}`, r.value]),
+  );
 }
 
 describe('telegramReadings', () => {
@@ -45,9 +48,9 @@ describe('telegramReadings', () => {
       current_l1: 2.18,
       current_l2: 0.93,
       current_l3: 0.6,
-      // two gas meters: the second one is named by its channel
-      gas_total: 734.607,
-      gas_total_ch2: 0,
+      // two gas meters, each on its own channel
+      'gas_total@1': 734.607,
+      'gas_total@2': 0,
     });
   });
 
@@ -69,6 +72,7 @@ describe('telegramReadings', () => {
       metric: 'gas_total',
       value: 1.001,
       ts: Date.parse('2016-11-07T19:00:00+01:00'),
+      channel: 1,
     });
   });
 
@@ -90,8 +94,8 @@ describe('telegramReadings', () => {
     expect(byMetric(readings('dsmr_parser-5b-fluvius-v171.txt'))).toMatchObject({
       capacity_demand: 2351,
       capacity_peak: 2589,
-      gas_total: 112.384,
-      water_total: 872.234,
+      'gas_total@1': 112.384,
+      'water_total@2': 872.234,
     });
   });
 
@@ -100,6 +104,7 @@ describe('telegramReadings', () => {
       metric: 'heat_total',
       value: 240.86,
       ts: Date.parse('2026-02-15T20:05:23+01:00'),
+      channel: 1,
     });
   });
 
@@ -108,7 +113,12 @@ describe('telegramReadings', () => {
       r.metric.startsWith('gas'),
     );
     expect(twoMbus).toEqual([
-      { metric: 'gas_total', value: 246.138, ts: Date.parse('2020-04-26T22:30:01+02:00') },
+      {
+        metric: 'gas_total',
+        value: 246.138,
+        ts: Date.parse('2020-04-26T22:30:01+02:00'),
+        channel: 2,
+      },
     ]);
     expect(
       readings('openhab-5b-fluvius-invalid-gas.txt').some((r) => r.metric.startsWith('gas')),
@@ -120,10 +130,7 @@ describe('telegramReadings', () => {
       const r = parseTelegram(fixture(name), { verifyCrc: false });
       if (!r.ok) continue;
       for (const reading of telegramReadings(r.telegram, NOW)) {
-        expect(
-          DSMR_METRIC_UNITS[reading.metric.replace(/_ch\d$/, '')],
-          `${name} ${reading.metric}`,
-        ).toBeDefined();
+        expect(DSMR_METRIC_UNITS[reading.metric], `${name} ${reading.metric}`).toBeDefined();
         expect(Number.isFinite(reading.value)).toBe(true);
         expect(Number.isFinite(reading.ts)).toBe(true);
       }

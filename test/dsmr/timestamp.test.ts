@@ -70,4 +70,17 @@ describe('DSMR timestamps', () => {
     expect(dsmrTimestampToIso('161030015959')).toBe('2016-10-30T01:59:59+02:00');
     expect(dsmrTimestampToIso('161030030000')).toBe('2016-10-30T03:00:00+01:00');
   });
+
+  it('gives the same instant as Date.UTC for every day of 2000-2099', () => {
+    const pad = (v: number) => String(v).padStart(2, '0');
+    for (
+      let day = Date.UTC(2000, 0, 1);
+      day < Date.UTC(2100, 0, 1);
+      day += 86_400_000 + 3_661_000
+    ) {
+      const d = new Date(day);
+      const raw = `${pad(d.getUTCFullYear() - 2000)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}W`;
+      expect(parseDsmrTimestamp(raw), raw).toBe(day - 3_600_000);
+    }
+  });
 });

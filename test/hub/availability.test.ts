@@ -1,13 +1,9 @@
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TasmotaDriver } from '../../src/drivers/tasmota/driver.js';
-import { Hub } from '../../src/hub/hub.js';
-import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { TasmotaPlug } from '../../src/sim/tasmota/plug.js';
 import { eventually } from '../helpers/hub.js';
-import { tempDir } from '../helpers/tmp.js';
+import { startHubCore } from '../helpers/hub-core.js';
 
 /** Hub core against the embedded broker, with short silence limits. */
 describe('hub availability and polling', () => {
@@ -17,37 +13,13 @@ describe('hub availability and polling', () => {
   });
 
   async function setup(silenceMs: number) {
-    const log = pino({ level: 'silent' });
-    const dir = tempDir();
-    cleanup.push(() => dir.remove());
-    const broker = new EmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      limits: {
-        maxPublishRate: 1000,
-        maxQueued: 1000,
-        maxClientBufferBytes: 1 << 20,
-        slowClientTimeoutMs: 1000,
-      },
-    });
-    await broker.start();
-    cleanup.push(() => broker.stop());
-    const store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100 });
-    cleanup.push(() => store.close());
-    const hub = new Hub({
-      bus: broker,
-      store,
+    const core = await startHubCore({
       drivers: [new TasmotaDriver()],
-      log,
-      commandTimeoutMs: 500,
       silenceMs: { tasmota: silenceMs },
       silenceCheckMs: 25,
-      baseTopic: 'wattbridge',
     });
-    await hub.start();
-    cleanup.push(() => hub.stop());
-    return { hub, url: `mqtt://127.0.0.1:${broker.port}` };
+    cleanup.push(() => core.stop());
+    return core;
   }
 
   it('marks a device that falls silent without an LWT unavailable, and back when it talks', async () => {

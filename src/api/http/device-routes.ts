@@ -8,6 +8,8 @@ export const PowerRequest = z.strictObject({
   state: z.enum(['on', 'off', 'toggle']),
 });
 
+export const RenameRequest = z.strictObject({ id: z.string() });
+
 export function deviceRoutes(app: FastifyInstance, hub: Hub): void {
   app.get('/api/devices', async () => ({ devices: hub.devices() }));
 
@@ -18,6 +20,16 @@ export function deviceRoutes(app: FastifyInstance, hub: Hub): void {
         .code(404)
         .send({ error: `No device with id "${req.params.id}"`, code: 'not_found' });
     return d;
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/devices/:id', async (req, reply) => {
+    const parsed = RenameRequest.safeParse(req.body ?? {});
+    if (!parsed.success) return badRequest(reply, zodProblems(parsed.error));
+    try {
+      return hub.renameDevice(req.params.id, parsed.data.id);
+    } catch (err) {
+      return sendError(reply, err);
+    }
   });
 
   app.post<{ Params: { id: string } }>('/api/devices/:id/power', async (req, reply) => {

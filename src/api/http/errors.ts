@@ -5,6 +5,7 @@ import { HubError, type HubErrorCode } from '../../core/errors.js';
 const STATUS: Record<HubErrorCode, number> = {
   not_found: 404,
   bad_request: 400,
+  conflict: 409,
   unsupported: 422,
   unreachable: 504,
   disconnected: 503,

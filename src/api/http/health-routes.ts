@@ -12,6 +12,8 @@ export interface HealthSources {
   broker?: () => { clients: number; shed: GuardCounters };
   startedAt: number;
   version: string;
+  /** IoToad API requests: commands, queries, errors, unanswerable. */
+  iotoad?: () => Record<string, number>;
 }
 
 /**
@@ -41,6 +43,7 @@ export function healthRoutes(app: FastifyInstance, s: HealthSources): void {
         unknown: devices.filter((d) => d.availability === 'unknown').length,
       },
       counters: { ...s.hub.counters, commandsInFlight: s.hub.commandsInFlight },
+      ...(s.iotoad ? { iotoad: s.iotoad() } : {}),
       recentRejections: s.hub.lastDecodeErrors.slice(-5),
       store: s.store.stats(),
     };

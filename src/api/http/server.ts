@@ -4,6 +4,9 @@ import type { Hub } from '../../hub/hub.js';
 import { listenOrExplain } from '../../mqtt/listen.js';
 import { deviceRoutes } from './device-routes.js';
 import { healthRoutes, type HealthSources } from './health-routes.js';
+import { iotoadRoutes } from './iotoad-routes.js';
+import type { RemoteModules } from '../iotoad/remote.js';
+import type { IotoadService } from '../iotoad/service.js';
 
 /** Stable codes for the client errors fastify raises itself (body too large, wrong content type). */
 const CLIENT_ERROR_CODES: Record<number, string> = {
@@ -18,6 +21,8 @@ export interface HttpOptions {
   hub: Hub;
   health: HealthSources;
   log: Logger;
+  /** The IoToad REST façade (`/api/in`, `/api/out`). */
+  iotoad?: { service: IotoadService; remote: RemoteModules };
 }
 
 export interface HttpServer {
@@ -49,6 +54,7 @@ export async function startHttp(opts: HttpOptions): Promise<HttpServer> {
   );
   healthRoutes(app, opts.health);
   deviceRoutes(app, opts.hub);
+  if (opts.iotoad) iotoadRoutes(app, opts.iotoad.service, opts.iotoad.remote);
   await app.ready();
   const port = await listenOrExplain(app.server, 'http', opts.host, opts.port);
   return { app, port, close: () => app.close() };

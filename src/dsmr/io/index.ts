@@ -22,7 +22,6 @@ export {
 } from './serial-input.js';
 export { ReplayInput, type ReplayInputOptions } from './replay-input.js';
 export { TelegramSplitter, type SplitPiece } from './telegram-splitter.js';
-export { P1StreamDecoder, type P1StreamDecoderOptions } from './p1-stream-decoder.js';
 export { p1Telegram, type P1Output, type P1Telegram } from './output.js';
 export {
   SocketServer,

@@ -7,15 +7,20 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { DsmrDecoder, type DsmrRejectReason } from '../index.js';
+import {
+  DsmrDecoder,
+  type DsmrDecodeResult,
+  type DsmrDecoderOptions,
+  type DsmrRejectReason,
+} from '../index.js';
 import { p1Telegram, type P1Output, type P1Telegram } from './output.js';
-import { P1StreamDecoder, type P1StreamDecoderOptions } from './p1-stream-decoder.js';
 import type { P1Source, P1SourceStatus } from './source.js';
 
 export interface P1ServiceOptions {
   source: P1Source;
   outputs?: readonly P1Output[];
-  decoder?: P1StreamDecoderOptions;
+  /** Key and AAD of an encrypted meter, the clock-lead limit. */
+  decoder?: Pick<DsmrDecoderOptions, 'key' | 'aad' | 'maxFutureMs'>;
   log?: Logger;
   /** Log a summary of the counts this often; 0 (default) never. */
   summaryEveryMs?: number;
@@ -51,7 +56,7 @@ function noRejections(): Record<DsmrRejectReason, number> {
 }
 
 export class P1Service extends EventEmitter<P1ServiceEvents> {
-  private readonly decoder: P1StreamDecoder;
+  private readonly decoder: DsmrDecoder;
   private readonly counts = { ok: 0, rejected: noRejections(), outputErrors: 0 };
   private readonly now: () => number;
   private last: P1Telegram | null = null;
@@ -61,7 +66,7 @@ export class P1Service extends EventEmitter<P1ServiceEvents> {
 
   constructor(private readonly options: P1ServiceOptions) {
     super();
-    this.decoder = new P1StreamDecoder(options.decoder);
+    this.decoder = new DsmrDecoder(options.decoder);
     this.now = options.now ?? Date.now;
   }
 
@@ -69,7 +74,7 @@ export class P1Service extends EventEmitter<P1ServiceEvents> {
     return {
       ok: this.counts.ok,
       rejected: { ...this.counts.rejected },
-      skippedBytes: this.decoder.skippedBytes,
+      skippedBytes: this.decoder.stats.skippedBytes,
       outputErrors: this.counts.outputErrors,
     };
   }
@@ -128,7 +133,7 @@ export class P1Service extends EventEmitter<P1ServiceEvents> {
     if (status.state === 'ended') this.emit('ended');
   }
 
-  private handle(results: ReturnType<P1StreamDecoder['push']>): void {
+  private handle(results: DsmrDecodeResult[]): void {
     for (const r of results) {
       if (r.ok) this.deliver(p1Telegram(r.telegram, r.raw, this.now()));
       else this.reject({ reason: r.reason, message: r.message });

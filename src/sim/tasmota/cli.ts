@@ -1,4 +1,4 @@
-import { parseFlags, UsageError } from '../../cli/usage-error.js';
+import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
 import { untilStopped } from '../../cli/until-stopped.js';
 import { startTasmotaFleet } from './fleet.js';
 import type { TasmotaPlug } from './plug.js';
@@ -214,18 +214,8 @@ export async function simTasmotaCommand(
   io: SimCliIo,
   options: SimCliOptions = {},
 ): Promise<number> {
-  let args: SimArgs;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`wattbridge sim tasmota: ${err.message}\n\n${SIM_TASMOTA_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout.write(SIM_TASMOTA_USAGE);
-    return 0;
-  }
+  const args = argsOrExit('sim tasmota', SIM_TASMOTA_USAGE, io, () => parse(argv));
+  if ('exit' in args) return args.exit;
   let fleet;
   try {
     fleet = await startTasmotaFleet({

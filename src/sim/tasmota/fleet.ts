@@ -1,3 +1,4 @@
+import { startAll } from '../start-all.js';
 import { macFromSeed } from './identity.js';
 import { TasmotaPlug } from './plug.js';
 import type { TasmotaFaults } from './types.js';
@@ -51,14 +52,6 @@ export async function startTasmotaFleet(opts: TasmotaFleetOptions): Promise<Tasm
       }),
     );
   }
-  const stop = async (): Promise<void> => {
-    await Promise.all(plugs.map((p) => p.stop()));
-  };
-  const started = await Promise.allSettled(plugs.map((p) => p.start()));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw failed.reason;
-  }
+  const { stop } = await startAll(plugs);
   return { plugs, stop };
 }

@@ -3,6 +3,7 @@ import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { MAX_PAYLOAD_BYTES, parseCommand, splitCommandLine } from './commands.js';
 import { DEFAULT_TELE_PERIOD_S, TasmotaDevice } from './device.js';
+import type { TimerSetting } from './timers.js';
 import { discoveryMessages } from './discovery.js';
 import type { DispatchResult } from './dispatch.js';
 import { dispatch } from './dispatch.js';
@@ -212,6 +213,11 @@ export class TasmotaPlug extends EventEmitter {
   }
 
   /** The counters as integrated so far. */
+  /** Timer<index> (1-based) as the device holds it, and whether `Timers` is on. */
+  timer(index: number): TimerSetting & { timersOn: boolean } {
+    return { ...this.device.timers.get(index), timersOn: this.device.timers.enabled };
+  }
+
   energy(): EnergyCounters {
     return this.device.energy.counters();
   }

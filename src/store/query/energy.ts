@@ -21,11 +21,22 @@ function add(m: Map<number, number>, bucket: number, wh: number): void {
 }
 
 /**
- * Consumption from the energy_total counter (Wh): the sum of increases
- * between consecutive readings; a decrease means the counter restarted from
- * 0, so the new reading is all new consumption. Between two readings in
- * different buckets the increase is split in proportion to time at the
- * earlier bucket's end. Undefined when the counter has no readings in range.
+ * The counters that say what a device consumed: a plug's energy_total; a P1
+ * meter's import total, or else its tariff registers (summed, since only one
+ * of them counts at a time).
+ */
+const COUNTER_CHOICES: readonly (readonly string[])[] = [
+  ['energy_total'],
+  ['energy_import'],
+  ['energy_import_t1', 'energy_import_t2', 'energy_import_t3', 'energy_import_t4'],
+];
+
+/**
+ * Consumption from the device's counters (Wh): the sum of increases between
+ * consecutive readings; a decrease means the counter restarted from 0, so the
+ * new reading is all new consumption. Between two readings in different
+ * buckets the increase is split in proportion to time at the earlier bucket's
+ * end. Undefined when no counter has readings in range.
  */
 function fromCounter(
   store: Store,
@@ -33,9 +44,24 @@ function fromCounter(
   frame: Frame,
   intervalMs: number | undefined,
 ): Map<number, number> | undefined {
-  const points = store.range(deviceId, 'energy_total', frame.lo, frame.hi);
-  if (points.length === 0) return undefined;
-  const out = new Map<number, number>();
+  for (const metrics of COUNTER_CHOICES) {
+    const series = metrics
+      .map((m) => store.range(deviceId, m, frame.lo, frame.hi))
+      .filter((points) => points.length > 0);
+    if (series.length === 0) continue;
+    const out = new Map<number, number>();
+    for (const points of series) addIncreases(out, points, frame, intervalMs);
+    return out;
+  }
+  return undefined;
+}
+
+function addIncreases(
+  out: Map<number, number>,
+  points: readonly { ts: number; value: number }[],
+  frame: Frame,
+  intervalMs: number | undefined,
+): void {
   add(out, frame.bucketOf(points[0]!.ts), 0);
   for (let i = 1; i < points.length; i++) {
     const prev = points[i - 1]!;
@@ -51,7 +77,6 @@ function fromCounter(
     add(out, b0, early);
     add(out, b1, inc - early);
   }
-  return out;
 }
 
 /**

@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dsmrServeCommand } from '../../../src/cli/dsmr-serve.js';
 import { startTestBroker } from '../../helpers/aedes-broker.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { fixture } from '../fixtures.js';
@@ -15,38 +13,13 @@ import {
   encryptFrame,
   expectedMessage,
   junk,
+  serve,
   takenPort,
   waitFor,
 } from './helpers.js';
 
 const dir = tempDir('wattbridge-serve-');
 afterAll(() => dir.remove());
-
-/** `dsmr serve` in-process, with its output captured and an abort in place of Ctrl-C. */
-function serve(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stop = new AbortController();
-  const stdin = new PassThrough();
-  const io = { stdin, stdout: new PassThrough(), stderr: new PassThrough(), env };
-  let stdout = '';
-  let stderr = '';
-  io.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  io.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exit = dsmrServeCommand(argv, io, stop.signal);
-  const logs = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const log = (msg: string) => logs().find((e) => e.msg === msg);
-  return {
-    exit,
-    stdin,
-    stop: () => stop.abort(),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    log,
-  };
-}
 
 async function usageError(argv: string[]): Promise<string> {
   const run = serve(argv);

@@ -5,10 +5,11 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import { afterEach } from 'vitest';
+import { dsmrServeCommand } from '../../../src/cli/dsmr-serve.js';
 import {
   DsmrDecoder,
   toSmartmeter2mqtt,
@@ -295,4 +296,30 @@ const SMARTY_AAD = Buffer.from('3000112233445566778899AABBCCDDEEFF', 'hex');
 /** An encrypted frame under the Smarty test key. */
 export function encryptFrame(plain: Buffer, frameCounter: number): Buffer {
   return encryptWith(plain, { key: SMARTY_KEY, aad: SMARTY_AAD, frameCounter });
+}
+
+/** `dsmr serve` in-process, with its output captured and an abort in place of Ctrl-C. */
+export function serve(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stop = new AbortController();
+  const stdin = new PassThrough();
+  const io = { stdin, stdout: new PassThrough(), stderr: new PassThrough(), env };
+  let stdout = '';
+  let stderr = '';
+  io.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  io.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exit = dsmrServeCommand(argv, io, stop.signal);
+  const logs = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const log = (msg: string) => logs().find((e) => e.msg === msg);
+  return {
+    exit,
+    stdin,
+    stop: () => stop.abort(),
+    stdout: () => stdout,
+    stderr: () => stderr,
+    log,
+  };
 }

@@ -1,7 +1,9 @@
 import type { Client } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { MqttOutput } from '../../../src/dsmr/io/index.js';
+import { DsmrDecoder } from '../../../src/dsmr/index.js';
+import { MqttOutput, p1Telegram, type P1Telegram } from '../../../src/dsmr/io/index.js';
+import { MeterModel } from '../../../src/sim/dsmr/model.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
 import {
   captureLog,
@@ -105,8 +107,12 @@ describe('MQTT output', () => {
       'a/status/calculatedUsage',
       'a/status/currentUsage',
       'a/status/energy',
+      'a/status/gasUsage',
+      'a/status/usage',
       'b/connected',
       'b/status/energy',
+      'b/status/gasUsage',
+      'b/status/usage',
     ]);
     expect(JSON.parse(sub.seen.get('a/status/calculatedUsage')!.payload)).toEqual({
       ts: 5,
@@ -149,5 +155,106 @@ describe('MQTT output', () => {
 
     await out.close();
     await waitFor(() => sub.seen.get('w/connected')?.payload === '0', 'connected=0 on close');
+  });
+
+  it('publishes usage and gasUsage on change (not retained), last_reset, and Home Assistant discovery once', async () => {
+    const b = await broker();
+    const out = await output(b.url, {
+      prefix: 'm',
+      lastReset: '1970-01-01T00:00:00+00:00',
+      discoveryPrefix: 'ha',
+    });
+    await out.waitConnected(10_000);
+    const client = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 });
+    defer(() => client.endAsync());
+    const got: { topic: string; payload: Record<string, unknown> }[] = [];
+    client.on('message', (topic, payload) => {
+      if (topic !== 'm/connected') got.push({ topic, payload: JSON.parse(payload.toString()) });
+    });
+    await client.subscribeAsync(['m/#', 'ha/#']);
+    // Live deliveries carry no retain flag; what the output sent does.
+    const retained = new Map<string, boolean>();
+    b.broker.on('publish', (packet, sender) => {
+      if (sender !== null) retained.set(packet.topic, packet.retain);
+    });
+
+    // One simulated DSMR 5 meter: the gas meter reports every 5 minutes.
+    const start = Date.parse('2026-01-10T08:00:00Z');
+    const meter = new MeterModel({ version: '5', seed: 3, startMs: start });
+    const decoder = new DsmrDecoder();
+    const at = (ms: number): P1Telegram => {
+      const [r] = decoder.push(meter.telegramAt(ms));
+      if (!r?.ok) throw new Error('simulator telegram rejected');
+      return p1Telegram(r.telegram, r.raw, ms);
+    };
+    const telegrams = [at(start), at(start + 1000), at(start + 600_000)];
+    // One at a time, as a meter sends them (a second or more apart).
+    for (const [i, t] of telegrams.entries()) {
+      out.write(t);
+      await waitFor(
+        () => got.filter((g) => g.topic === 'm/status/energy').length === i + 1,
+        `energy ${i + 1}`,
+      );
+    }
+    await waitFor(() => got.filter((g) => g.topic === 'm/status/gasUsage').length >= 2, 'gas');
+
+    const energy = got.find((g) => g.topic === 'm/status/energy')!;
+    expect(retained.get('m/status/energy')).toBe(true);
+    expect(energy.payload).toEqual({
+      ...telegrams[0]!.message,
+      last_reset: '1970-01-01T00:00:00+00:00',
+    });
+
+    const usages = got.filter((g) => g.topic === 'm/status/usage').map((g) => g.payload);
+    const watts = telegrams.map((t) => t.message.calculatedUsage as number);
+    expect(retained.get('m/status/usage')).toBe(false);
+    expect(usages[0]).toMatchObject({ previousUsage: null, relative: 0, val: watts[0], tc: start });
+    const second = usages.find((u) => u.tc === start + 600_000);
+    expect(second).toMatchObject({
+      previousUsage: watts[1],
+      relative: watts[2]! - watts[1]!,
+      val: watts[2],
+    });
+
+    const gas = got.filter((g) => g.topic === 'm/status/gasUsage');
+    const totals = telegrams.map((t) => t.message.gas!);
+    expect(retained.get('m/status/gasUsage')).toBe(false);
+    expect(gas[0]!.payload).toMatchObject({ previousUsage: null, relative: 0, val: 0 });
+    const used = Math.round((totals[2]!.totalUse! - totals[0]!.totalUse!) * 1000) / 1000;
+    const hours = (Date.parse(totals[2]!.ts!) - Date.parse(totals[0]!.ts!)) / 3_600_000;
+    expect(gas[1]!.payload).toMatchObject({
+      relative: used,
+      val: Math.round((used / hours) * 1000) / 1000,
+    });
+
+    const discovery = got.filter((g) => g.topic.startsWith('ha/'));
+    expect(discovery.map((g) => g.topic).sort()).toEqual(
+      [
+        'current-tarrif',
+        'gas',
+        'power-exported',
+        'power-imported',
+        'power-usage',
+        't1-delivered',
+        't1-used',
+        't2-delivered',
+        't2-used',
+      ].map((id) => `ha/sensor/m/${id}/config`),
+    );
+    expect(discovery.every((g) => retained.get(g.topic))).toBe(true);
+    const config = (id: string) => discovery.find((g) => g.topic === `ha/sensor/m/${id}/config`)!;
+    expect(config('power-usage').payload).toMatchObject({
+      unit_of_measurement: 'W',
+      device_class: 'power',
+      state_topic: 'm/status/energy',
+      availability_topic: 'm/connected',
+      payload_available: '2',
+    });
+    expect(config('t1-used').payload).toMatchObject({
+      unit_of_measurement: 'kWh',
+      state_class: 'total_increasing',
+    });
+    expect(config('power-exported').payload.value_template).toContain('totalT1Delivered');
+    expect(config('gas').payload).toMatchObject({ device_class: 'gas', unit_of_measurement: 'm³' });
   });
 });

@@ -92,17 +92,17 @@ describe('faults', () => {
     );
     const ok = 'ok';
     const failed = 'decrypt-failed';
-    expect(results.map((r) => (r.ok ? ok : r.reason))).toEqual([
-      ok,
-      ok,
-      ok,
-      failed,
-      ok,
-      ok,
-      failed,
-      ok,
-      ok,
-    ]);
+    // The rest of a swallowed frame is random bytes; a '/' and '!' in them may
+    // look like the start and end of a plain telegram, which is then rejected
+    // as such. Those rejections cost no frame.
+    const outcomes = results.map((r) => (r.ok ? ok : r.reason));
+    const frameOutcomes = outcomes.filter((o) => o === ok || o === failed);
+    expect(
+      outcomes
+        .filter((o) => o !== ok && o !== failed)
+        .every((o) => o === 'malformed' || o.startsWith('crc')),
+    ).toBe(true);
+    expect(frameOutcomes).toEqual([ok, ok, ok, failed, ok, ok, failed, ok, ok]);
     expect(decoder.stats.valid).toBe(7);
   });
 });

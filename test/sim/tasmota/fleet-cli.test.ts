@@ -4,23 +4,7 @@ import { startTasmotaFleet } from '../../../src/sim/tasmota/fleet.js';
 import { startTestBroker } from '../../helpers/aedes-broker.js';
 import type { TestBroker } from '../../helpers/aedes-broker.js';
 import { Observer, jsonOn, sleep } from './observer.js';
-
-function capture(): {
-  stdout: { write(s: string): boolean; text: string };
-  stderr: { write(s: string): boolean; text: string };
-} {
-  const sink = (): { write(s: string): boolean; text: string } => {
-    const s = {
-      text: '',
-      write(chunk: string): boolean {
-        s.text += chunk;
-        return true;
-      },
-    };
-    return s;
-  };
-  return { stdout: sink(), stderr: sink() };
-}
+import { capture } from '../../helpers/capture-io.js';
 
 /** Poll until `cond` holds (the CLI reports through its streams, not events). */
 async function until(cond: () => boolean): Promise<void> {

@@ -1,0 +1,6 @@
+export {
+  Mqtt2goDriver,
+  splitList,
+  type Mqtt2goDriverOptions,
+  type Mqtt2goVersion,
+} from './driver.js';
