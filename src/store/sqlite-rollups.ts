@@ -20,6 +20,8 @@ interface LevelStatements {
 interface MinuteGroup {
   ts: number[];
   values: number[];
+  /** A reading of this minute changed value in place: recompute it. */
+  stale?: boolean;
 }
 
 /** Sorts parallel arrays by time; arrivals are usually in order already. */
@@ -28,7 +30,11 @@ function sortedByTime(g: MinuteGroup): MinuteGroup {
   for (let i = 1; i < g.ts.length && sorted; i++) sorted = g.ts[i - 1]! < g.ts[i]!;
   if (sorted) return g;
   const order = g.ts.map((_, i) => i).sort((a, b) => g.ts[a]! - g.ts[b]!);
-  return { ts: order.map((i) => g.ts[i]!), values: order.map((i) => g.values[i]!) };
+  return {
+    ts: order.map((i) => g.ts[i]!),
+    values: order.map((i) => g.values[i]!),
+    stale: g.stale,
+  };
 }
 
 /**
@@ -151,46 +157,68 @@ export class SqliteRollups {
   }
 
   /** Folds newly inserted rows (parallel arrays, any order) into the rollups. */
-  apply(series: ArrayLike<number>, ts: ArrayLike<number>, values: ArrayLike<number>): void {
+  /**
+   * Fold the rows a flush inserted. `replaced` holds rows whose value a later
+   * copy changed in place: their buckets are recomputed from the readings.
+   */
+  apply(
+    series: ArrayLike<number>,
+    ts: ArrayLike<number>,
+    values: ArrayLike<number>,
+    replaced: readonly { series: number; ts: number }[] = [],
+  ): void {
     const bySeries = new Map<number, Map<number, MinuteGroup>>();
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i]!;
-      const t = ts[i]!;
+    const group = (s: number, t: number): MinuteGroup => {
       const bucket = Math.floor(t / MINUTE_MS) * MINUTE_MS;
       let minutes = bySeries.get(s);
       if (!minutes) bySeries.set(s, (minutes = new Map()));
       let g = minutes.get(bucket);
-      if (!g) minutes.set(bucket, (g = { ts: [], values: [] }));
-      g.ts.push(t);
+      if (!g) minutes.set(bucket, (g = { ts: [], values: [], stale: false }));
+      return g;
+    };
+    for (let i = 0; i < series.length; i++) {
+      const g = group(series[i]!, ts[i]!);
+      g.ts.push(ts[i]!);
       g.values.push(values[i]!);
     }
+    for (const r of replaced) group(r.series, r.ts).stale = true;
     for (const [s, minutes] of bySeries) this.applySeries(s, minutes);
   }
 
   private applySeries(series: number, minutes: Map<number, MinuteGroup>): void {
-    // New points per hour, folded in time order across the hour's minutes.
-    const hours = new Map<number, Partial>();
+    // New points per hour, folded in time order across the hour's minutes;
+    // undefined marks an hour that must be recomputed from its minutes.
+    const hours = new Map<number, Partial | undefined>();
     for (const bucket of [...minutes.keys()].sort((a, b) => a - b)) {
       const g = sortedByTime(minutes.get(bucket)!);
-      const fresh = foldPoints(g.ts, g.values)!;
+      const fresh = foldPoints(g.ts, g.values);
       const old = this.existing('minute', series, bucket);
-      const merged = !old
-        ? fresh
-        : fresh.firstTs > old.lastTs
-          ? mergeInTime(old, fresh)
-          : this.recomputeMinute(series, bucket);
+      const merged =
+        !g.stale && fresh && !old
+          ? fresh
+          : !g.stale && fresh && old && fresh.firstTs > old.lastTs
+            ? mergeInTime(old, fresh)
+            : this.recomputeMinute(series, bucket);
       this.write('minute', series, bucket, merged, old !== undefined);
       const hour = Math.floor(bucket / HOUR_MS) * HOUR_MS;
       const sofar = hours.get(hour);
-      hours.set(hour, sofar ? mergeInTime(sofar, fresh) : fresh);
+      hours.set(
+        hour,
+        g.stale || !fresh || (hours.has(hour) && sofar === undefined)
+          ? undefined
+          : sofar
+            ? mergeInTime(sofar, fresh)
+            : fresh,
+      );
     }
     for (const [hour, fresh] of hours) {
       const old = this.existing('hour', series, hour);
-      const merged = !old
-        ? fresh
-        : fresh.firstTs > old.lastTs
-          ? mergeInTime(old, fresh)
-          : this.recomputeHour(series, hour);
+      const merged =
+        fresh && !old
+          ? fresh
+          : fresh && old && fresh.firstTs > old.lastTs
+            ? mergeInTime(old, fresh)
+            : this.recomputeHour(series, hour);
       this.write('hour', series, hour, merged, old !== undefined);
     }
   }

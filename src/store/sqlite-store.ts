@@ -49,6 +49,7 @@ export class SqliteStore implements Store {
   private writeErrors = 0;
   private timer?: NodeJS.Timeout;
   private readonly insertRow: Database.Statement;
+  private readonly replaceValue: Database.Statement;
   private readonly insertSeries: Database.Statement;
   private readonly upsertDeviceRow: Database.Statement;
   private readonly selectRange: Database.Statement;
@@ -78,10 +79,14 @@ export class SqliteStore implements Store {
     }[]) {
       this.rememberSeries(row.device_id, row.metric, row.id);
     }
-    // The first copy of a reading wins; a repeat (a duplicated message, a
-    // replayed file) changes nothing and is not folded into the rollups.
+    // A repeat of a reading (a duplicated message, a replayed file) changes
+    // nothing and is not folded into the rollups twice; a later reading with
+    // the same time and another value wins, and its bucket is recomputed.
     this.insertRow = this.db.prepare(
       'INSERT OR IGNORE INTO readings (series, ts, value) VALUES (?, ?, ?)',
+    );
+    this.replaceValue = this.db.prepare(
+      'UPDATE readings SET value = ? WHERE series = ? AND ts = ? AND value IS NOT ?',
     );
     this.insertSeries = this.db.prepare(
       'INSERT INTO series (device_id, metric) VALUES (?, ?) RETURNING id',
@@ -109,13 +114,18 @@ export class SqliteStore implements Store {
       const newS: number[] = [];
       const newT: number[] = [];
       const newV: number[] = [];
+      const replaced: { series: number; ts: number }[] = [];
       for (let i = 0; i < s.length; i++) {
-        if (this.insertRow.run(s[i], t[i], v[i]).changes === 0) continue;
+        if (this.insertRow.run(s[i], t[i], v[i]).changes === 0) {
+          if (this.replaceValue.run(v[i], s[i], t[i], v[i]).changes > 0)
+            replaced.push({ series: s[i]!, ts: t[i]! });
+          continue;
+        }
         newS.push(s[i]!);
         newT.push(t[i]!);
         newV.push(v[i]!);
       }
-      this.rollupWriter.apply(newS, newT, newV);
+      this.rollupWriter.apply(newS, newT, newV, replaced);
     });
     if (opts.flushIntervalMs > 0) {
       this.timer = setInterval(() => this.safeFlush(), opts.flushIntervalMs);

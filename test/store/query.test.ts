@@ -11,7 +11,7 @@ import type {
 } from '../../src/store/store.js';
 import { prng } from '../dsmr/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
-import { firstCopies, referenceQuery, type RawPoint } from './reference.js';
+import { keptCopies, referenceQuery, type RawPoint } from './reference.js';
 
 const SEC = 1000;
 const MIN = 60_000;
@@ -22,7 +22,7 @@ const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
  * Three power plugs over about four hours, with exactly known points: a
  * regular one, one with a 40-minute gap, one at irregular times; points on
  * minute and hour edges; written in shuffled order in several flushes
- * (out-of-order batches) with duplicates whose second copy must be ignored.
+ * (out-of-order batches) with duplicates whose later value replaces the earlier.
  */
 function fleet(): RawPoint[] {
   const rand = prng(42);
@@ -79,7 +79,7 @@ describe('query engine over a real SQLite store', () => {
     store = new SqliteStore({ dataDir: dir.path, flushIntervalMs: 0, batchSize: 100_000 });
     const rand = prng(9);
     const appended = fleet();
-    // Duplicates with other values, appended after their originals.
+    // Duplicates with other values, appended after their originals: the later value wins.
     const dupes = appended
       .filter((_, i) => i % 11 === 0)
       .map((p) => ({ ...p, value: p.value + 1 }));
@@ -92,7 +92,7 @@ describe('query engine over a real SQLite store', () => {
       if (i % 997 === 0) store.flush();
     });
     store.flush();
-    stored = firstCopies(writes);
+    stored = keptCopies(writes);
   });
   afterAll(() => {
     store.close();

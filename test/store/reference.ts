@@ -15,14 +15,16 @@ export interface RawPoint {
 /** The fields a rollup row holds; the values here are computed independently. */
 export type Summary = Partial;
 
-/** What the store keeps of appended points: the first copy of each (series, ts). */
-export function firstCopies(appended: RawPoint[]): RawPoint[] {
+/** What the store keeps of appended points: the last value of each (series, ts), where it first came. */
+export function keptCopies(appended: RawPoint[]): RawPoint[] {
+  const last = new Map<string, RawPoint>();
+  for (const p of appended) last.set(`${p.deviceId}\u0000${p.metric}\u0000${p.ts}`, p);
   const seen = new Set<string>();
-  return appended.filter((p) => {
+  return appended.flatMap((p) => {
     const key = `${p.deviceId}\u0000${p.metric}\u0000${p.ts}`;
-    if (seen.has(key)) return false;
+    if (seen.has(key)) return [];
     seen.add(key);
-    return true;
+    return [last.get(key)!];
   });
 }
 

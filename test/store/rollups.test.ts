@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/tmp.js';
 import { prng } from '../dsmr/fixtures.js';
-import { firstCopies, rollupsOf, type RawPoint } from './reference.js';
+import { keptCopies, rollupsOf, type RawPoint } from './reference.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -67,7 +67,7 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     add(T0 + HOUR - 1, 5);
     add(T0 + HOUR, 7);
     store.flush();
-    // Flush 2: later points append to the open minute; a duplicate with another value is ignored.
+    // Flush 2: later points append to the open minute; a duplicate with another value replaces the first.
     add(T0 + HOUR + 1000, 9);
     add(T0 + HOUR, 999);
     store.flush();
@@ -83,7 +83,7 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     add(T0 - 1, 100);
     add(T0 + HOUR + 500, 11);
     store.flush();
-    const kept = firstCopies(appended);
+    const kept = keptCopies(appended);
     expect(kept).toHaveLength(appended.length - 2);
     expectRollupsMatch(store, kept);
     expect(store.rollups('a', 'power', 'minute', T0, T0 + MIN)).toEqual([
@@ -129,7 +129,7 @@ describe('SqliteStore rollups (real SQLite file)', () => {
       }
       store.flush();
     }
-    expectRollupsMatch(store, firstCopies(appended));
+    expectRollupsMatch(store, keptCopies(appended));
     store.close();
   });
 
