@@ -3,6 +3,7 @@ import type { DeviceSnapshot } from '../../../src/hub/device.js';
 import type { Mqtt2goSocket, Mqtt2goSocketOptions } from '../../../src/sim/mqtt2go/socket.js';
 import { TasmotaPlug } from '../../../src/sim/tasmota/plug.js';
 import { startTestBroker, type TestBroker } from '../../helpers/aedes-broker.js';
+import { iotoadRequest } from '../../helpers/iotoad.js';
 import { eventually, startTestHub } from '../../helpers/hub.js';
 import { T0, testSocket } from '../../sim/mqtt2go/sockets.js';
 
@@ -102,12 +103,20 @@ describe('hub with a mixed MQTT2GO fleet', () => {
     );
   });
 
-  it('a timer set through Hub.command fires at its time on each version; the hub sees it', async () => {
+  it('a timer set through the IoToad API fires at its time on each version; the hub sees it', async () => {
     const { v2, v1 } = await mixedFleet();
     await hub.app.hub.setPower('s12', 1, 'on');
-    const timer = { kind: 'timer', relay: 1, slot: 1, time: '02:12:00', enabled: true } as const;
-    await hub.app.hub.command('powr2', { ...timer, state: 'on' });
-    await hub.app.hub.command('s12', { ...timer, state: 'off' });
+    for (const [id, status] of [
+      ['powr2', 'ON'],
+      ['s12', 'OFF'],
+    ] as const) {
+      const reply = await iotoadRequest(broker.url, `command/sp_command/${id}`, {
+        timer: { time: '02:12:00', status },
+      });
+      expect(reply).toEqual({
+        data: { timer: { slot: 1, time: '02:12:00', status, enabled: true, by: 'device' } },
+      });
+    }
     await eventually(() => v2.timers()['02:12:00'] === 'on', 5000, '2.1 timer set');
     await eventually(() => v1.timers()['02:12:00'] === 'off', 5000, '1.2 timer set');
 

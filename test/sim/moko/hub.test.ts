@@ -8,6 +8,7 @@ import { brokerFromUrl } from '../../../src/sim/moko/fleet.js';
 import { fleetIdentity } from '../../../src/sim/moko/identity.js';
 import { MokoPlug } from '../../../src/sim/moko/plug.js';
 import { eventually, startTestHub } from '../../helpers/hub.js';
+import { iotoadRequest } from '../../helpers/iotoad.js';
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
@@ -65,10 +66,13 @@ describe('hub with simulated Moko plugs', () => {
     p.tick();
   }
 
-  it('a countdown runs on the plug; the hub sees it every second and the switch when it expires', async () => {
+  it('a countdown set through the IoToad API runs on the plug; the hub sees it every second and the switch when it expires', async () => {
     const p = await plug(true);
     const reports = countdownReports(p);
-    await hub.app.hub.command(p.id, { kind: 'countdown', relay: 1, seconds: 120, state: 'off' });
+    const reply = await iotoadRequest(hub.app.mqttUrl, `command/sp_command/${p.id}`, {
+      countdown: { seconds: 120, status: 'OFF' },
+    });
+    expect(reply).toEqual({ data: { countdown: { seconds: 120, status: 'OFF', by: 'device' } } });
     await eventually(() => reports.length === 1, 3000, 'first report');
     expect(p.countdownRunning()).toBe(true);
     expect(countdown(p)?.state).toBe('off');
