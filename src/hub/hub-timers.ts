@@ -15,9 +15,14 @@ export interface HubTimersOptions {
 
 interface Pending {
   handle: NodeJS.Timeout;
-  endsAt: number;
+  /** Our own copy: rename() moves it to the device's new id in place. */
   action: HubTimerAction;
+  /** The relay (countdowns) or the slot (daily timers) the entry is keyed by. */
+  n: number;
 }
+
+/** Entries are keyed by device and relay (countdowns) or slot (daily timers). */
+const keyOf = (id: string, n: number): string => `${id}\u0000${n}`;
 
 /**
  * Countdowns and daily timers the hub runs for devices without their own
@@ -26,66 +31,57 @@ interface Pending {
  */
 export class HubTimers {
   private readonly countdowns = new Map<string, Pending>();
-  private readonly dailies = new Map<string, Pending & { time: string; enabled: boolean }>();
+  private readonly dailies = new Map<string, Pending & { time: string }>();
 
   constructor(private readonly opts: HubTimersOptions) {}
 
+  /** Returns when the countdown ends (epoch ms). */
   countdown(wanted: HubTimerAction, seconds: number): number {
-    // A copy of our own: rename() moves it to the device's new id in place.
     const action = { ...wanted };
-    const key = `${action.id}\u0000${action.relay}`;
     this.cancelCountdown(action.id, action.relay);
-    const endsAt = this.opts.now() + seconds * 1000;
     const handle = setTimeout(() => {
-      this.countdowns.delete(`${action.id}\u0000${action.relay}`);
+      this.countdowns.delete(keyOf(action.id, action.relay));
       void this.opts.fire(action);
     }, seconds * 1000);
     handle.unref();
-    this.countdowns.set(key, { handle, endsAt, action });
-    return endsAt;
+    this.countdowns.set(keyOf(action.id, action.relay), { handle, action, n: action.relay });
+    return this.opts.now() + seconds * 1000;
   }
 
   cancelCountdown(id: string, relay: number): boolean {
-    const key = `${id}\u0000${relay}`;
-    const p = this.countdowns.get(key);
+    const p = this.countdowns.get(keyOf(id, relay));
     if (!p) return false;
     clearTimeout(p.handle);
-    this.countdowns.delete(key);
+    this.countdowns.delete(keyOf(id, relay));
     return true;
   }
 
   /** A daily timer in `slot`; disabled removes it. Returns when it next fires. */
   daily(wanted: HubTimerAction, slot: number, time: string, enabled: boolean): number | undefined {
     const action = { ...wanted };
-    const key = `${action.id}\u0000${slot}`;
-    const old = this.dailies.get(key);
+    const old = this.dailies.get(keyOf(action.id, slot));
     if (old) clearTimeout(old.handle);
-    this.dailies.delete(key);
+    this.dailies.delete(keyOf(action.id, slot));
     if (!enabled) return undefined;
     const arm = (): number => {
-      const k = `${action.id}\u0000${slot}`;
-      const endsAt = nextDaily(time, this.opts.now());
+      const at = nextDaily(time, this.opts.now());
       const handle = setTimeout(
         () => {
           void this.opts.fire(action);
           arm();
         },
-        Math.max(0, endsAt - this.opts.now()),
+        Math.max(0, at - this.opts.now()),
       );
       handle.unref();
-      this.dailies.set(k, { handle, endsAt, action, time, enabled });
-      return endsAt;
+      this.dailies.set(keyOf(action.id, slot), { handle, action, n: slot, time });
+      return at;
     };
     return arm();
   }
 
   /** The daily timers, to be kept across restarts. */
   dailyList(): (HubTimerAction & { slot: number; time: string })[] {
-    return [...this.dailies].map(([key, p]) => ({
-      ...p.action,
-      slot: Number(key.split('\u0000')[1]),
-      time: p.time,
-    }));
+    return [...this.dailies.values()].map((p) => ({ ...p.action, slot: p.n, time: p.time }));
   }
 
   /** Follow a rename: timers keep running for the device under its new id. */
@@ -94,8 +90,8 @@ export class HubTimers {
       for (const [key, p] of [...map]) {
         if (p.action.id !== from) continue;
         map.delete(key);
-        (p.action as { id: string }).id = to;
-        map.set(`${to}\u0000${key.split('\u0000')[1]}`, p);
+        p.action.id = to;
+        map.set(keyOf(to, p.n), p);
       }
     }
   }

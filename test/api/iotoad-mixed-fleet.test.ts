@@ -1,4 +1,3 @@
-import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerFromUrl } from '../../src/sim/moko/fleet.js';
 import { fleetIdentity } from '../../src/sim/moko/identity.js';
@@ -6,6 +5,7 @@ import { MokoPlug } from '../../src/sim/moko/plug.js';
 import { Mqtt2goSocket } from '../../src/sim/mqtt2go/socket.js';
 import { TasmotaPlug } from '../../src/sim/tasmota/plug.js';
 import { eventually, startTestHub } from '../helpers/hub.js';
+import { iotoadRequest } from '../helpers/iotoad.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -43,31 +43,21 @@ describe('IoToad API over a mixed fleet (Tasmota, Moko, MQTT2GO)', () => {
       stops.push(() => d.stop());
       await d.start();
     }
-    const client = await mqtt.connectAsync(url);
-    stops.push(() => client.endAsync());
-    return { hub, tasmota, moko, socket, client };
-  }
-
-  async function request(client: MqttClient, topic: string, data: unknown): Promise<unknown> {
-    const replyTopic = `responses/mix/${Math.random().toString(36).slice(2)}`;
-    const reply = new Promise<string>((resolve) =>
-      client.on('message', (t, p) => t === replyTopic && resolve(p.toString())),
-    );
-    await client.subscribeAsync(replyTopic);
-    await client.publishAsync(topic, JSON.stringify({ 'response-id': replyTopic, data }));
-    return JSON.parse(await reply);
+    return { hub, tasmota, moko, socket };
   }
 
   it('switches a row of three conventions with one command and sums them with one query', async () => {
     const dir = tempDir('wattbridge-mix-');
     stops.push(async () => dir.remove());
-    const { hub, tasmota, moko, socket, client } = await fleet(dir.path);
+    const { hub, tasmota, moko, socket } = await fleet(dir.path);
     const ids = { tas_mix: 'sp_w.r3.c0', [moko.id]: 'sp_w.r3.c1', sock_mix: 'sp_w.r3.c2' };
     for (const [native, id] of Object.entries(ids)) {
       await eventually(() => hub.app.hub.device(native)?.availability === 'online', 5000, native);
       hub.app.hub.renameDevice(native, id);
     }
-    const reply = await request(client, 'command/sp_command/row/3', { status: 'ON' });
+    const reply = await iotoadRequest(hub.app.mqttUrl, 'command/sp_command/row/3', {
+      status: 'ON',
+    });
     expect(reply).toEqual({
       data: { successful: ['sp_w.r3.c0', 'sp_w.r3.c1', 'sp_w.r3.c2'] },
       error: {},
@@ -82,7 +72,7 @@ describe('IoToad API over a mixed fleet (Tasmota, Moko, MQTT2GO)', () => {
         8000,
         `${id} power`,
       );
-    const answer = (await request(client, 'query/influx_query/sp/power', {
+    const answer = (await iotoadRequest(hub.app.mqttUrl, 'query/influx_query/sp/power', {
       operation: 'sum',
       row: 3,
     })) as {
@@ -107,7 +97,7 @@ describe('IoToad API over a mixed fleet (Tasmota, Moko, MQTT2GO)', () => {
     const first = await fleet(dir.path);
     const id = first.moko.id;
     await eventually(() => first.hub.app.hub.device(id)?.availability === 'online', 5000, id);
-    const reply = (await request(first.client, `command/sp_command/${id}`, {
+    const reply = (await iotoadRequest(first.hub.app.mqttUrl, `command/sp_command/${id}`, {
       timer: { time: '06:45:00', status: 'ON' },
     })) as { data: { timer: { by: string } } };
     expect(reply.data.timer.by).toBe('hub');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { dataOf } from '../iotoad/envelope.js';
 import type { RemoteModules } from '../iotoad/remote.js';
 import { isError, type IotoadService } from '../iotoad/service.js';
 
@@ -21,16 +22,6 @@ function parseInBody(body: unknown): { payload: unknown; subtopics: string[] } |
   )
     return 'Invalid request body: "subtopics" must be an array of strings';
   return { payload: o.payload, subtopics: (o.subtopics as string[] | undefined) ?? [''] };
-}
-
-/** IoToad's clients send the payload as a JSON string; objects are taken as they are. */
-function unwrap(payload: unknown): unknown {
-  if (typeof payload !== 'string') return payload;
-  try {
-    return JSON.parse(payload) as unknown;
-  } catch {
-    return payload;
-  }
 }
 
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
@@ -57,9 +48,13 @@ export function iotoadRoutes(
       body.subtopics.map(async (sub) => {
         const topic = trimSlashes(`${path}/${sub}`);
         let answer: unknown;
-        if (topic === SP_COMMAND || topic.startsWith(`${SP_COMMAND}/`))
-          answer = await iotoad.command(topic.slice(SP_COMMAND.length + 1), unwrap(body.payload));
-        else answer = await remote.request(`command/${topic}`, body.payload);
+        if (topic === SP_COMMAND || topic.startsWith(`${SP_COMMAND}/`)) {
+          const data = dataOf(body.payload);
+          answer =
+            'error' in data
+              ? { error: data.error }
+              : await iotoad.command(topic.slice(SP_COMMAND.length + 1), data.value);
+        } else answer = await remote.request(`command/${topic}`, body.payload);
         if (answer === undefined) timedOut = true;
         out[topic] = answer ?? null;
       }),

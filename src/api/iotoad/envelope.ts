@@ -44,16 +44,23 @@ export function parseEnvelope(payload: Buffer | string): EnvelopeResult {
       return fail('subtopics must be an array of strings');
     subtopics = o.subtopics as string[];
   }
-  let data = o.data;
-  // IoToad's own clients send data as a JSON string ("{\"status\": 1}").
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch (err) {
-      return fail(`data is a string but not JSON: ${(err as Error).message}`);
-    }
+  const data = dataOf(o.data);
+  if ('error' in data) return fail(data.error);
+  return { ok: true, envelope: { data: data.value, replyTopic, subtopics } };
+}
+
+/**
+ * A request's `data` as a value: IoToad's own clients send it as a JSON
+ * string ("{\"status\": 1}"), its documentation as an object. Both transports
+ * read it here.
+ */
+export function dataOf(raw: unknown): { value: unknown } | { error: string } {
+  if (typeof raw !== 'string') return { value: raw };
+  try {
+    return { value: JSON.parse(raw) as unknown };
+  } catch (err) {
+    return { error: `data is a string but not JSON: ${(err as Error).message}` };
   }
-  return { ok: true, envelope: { data, replyTopic, subtopics } };
 }
 
 /**

@@ -71,7 +71,7 @@ export class SpCommand {
       try {
         return { data: await this.apply(only.id, parsed.action) };
       } catch (err) {
-        return { error: reason(err) };
+        return { error: reason(err, only.id) };
       }
     }
     const ids = [
@@ -85,7 +85,7 @@ export class SpCommand {
     results.forEach((r, i) => {
       const id = ids[i]!;
       if (r.status === 'fulfilled') successful.push(id);
-      else error[id] = reason(r.reason);
+      else error[id] = reason(r.reason, id);
     });
     return { data: { successful }, error };
   }
@@ -128,11 +128,10 @@ export class SpCommand {
  * A device that cannot be reached answers with IoToad's own words, so IoToad
  * clients recognise it; other failures say what went wrong.
  */
-function reason(err: unknown): string {
+function reason(err: unknown, id: string): string {
   if (err instanceof HubError) {
     if (err.code === 'unreachable') return UNREACHABLE_MESSAGE;
-    if (err.code === 'not_found')
-      return `No SmartPlug with id ${err.message.replace(/^No device with id /, '')}`;
+    if (err.code === 'not_found') return `No SmartPlug with id "${id}"`;
     return err.message;
   }
   return `Command failed: ${(err as Error).message}`;
