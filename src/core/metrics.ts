@@ -54,7 +54,11 @@ export type BaseMetric = keyof typeof METRIC_UNITS;
  */
 export type Metric = string;
 
+/** The base metric of a name with a phase or channel suffix (`power_l2` -> `power`). */
+export function baseMetric(metric: Metric): string {
+  return metric.replace(/_l\d+$/, '');
+}
+
 export function unitOf(metric: Metric): string {
-  const base = metric.replace(/_l\d+$/, '') as BaseMetric;
-  return METRIC_UNITS[base] ?? '';
+  return METRIC_UNITS[baseMetric(metric) as BaseMetric] ?? '';
 }

@@ -21,7 +21,7 @@ interface MinuteGroup {
   ts: number[];
   values: number[];
   /** A reading of this minute changed value in place: recompute it. */
-  stale?: boolean;
+  stale: boolean;
 }
 
 /** Sorts parallel arrays by time; arrivals are usually in order already. */
@@ -54,8 +54,8 @@ export class SqliteRollups {
   private readonly hour: LevelStatements;
   private readonly rawMinute: Database.Statement;
   private readonly newest = {
-    minute: new Map<number, Partial & { bucket: number }>(),
-    hour: new Map<number, Partial & { bucket: number }>(),
+    minute: new Map<number, RollupRow>(),
+    hour: new Map<number, RollupRow>(),
   };
   private readonly noneYet = { minute: new Set<number>(), hour: new Set<number>() };
 
@@ -156,9 +156,8 @@ export class SqliteRollups {
     return mergeAllInTime(this.read(series, 'minute', bucket, bucket + HOUR_MS))!;
   }
 
-  /** Folds newly inserted rows (parallel arrays, any order) into the rollups. */
   /**
-   * Fold the rows a flush inserted. `replaced` holds rows whose value a later
+   * Fold the rows a flush inserted (parallel arrays, any order). `replaced` holds rows whose value a later
    * copy changed in place: their buckets are recomputed from the readings.
    */
   apply(

@@ -1,10 +1,4 @@
 /**
- * Readings live in a WITHOUT ROWID table keyed (series, ts): rows of one
- * device and metric sit together on disk in time order, so a range query is
- * one sequential scan (5x faster than a rowid table with an index,
- * research/perf-anchors.md §3). A series is one (device, metric) pair.
- */
-/**
  * Rollups per series per minute and per hour, written in the same transaction
  * as the readings they summarise, so SUM or MEAN over 30 days reads 720 hour
  * rows instead of 2.6 M points. `bucket` is the bucket's start (epoch ms,
@@ -31,6 +25,12 @@ function rollupTable(name: string): string {
 ) WITHOUT ROWID;`;
 }
 
+/**
+ * Readings live in a WITHOUT ROWID table keyed (series, ts): rows of one
+ * device and metric sit together on disk in time order, so a range query is
+ * one sequential scan (5x faster than a rowid table with an index,
+ * research/perf-anchors.md §3). A series is one (device, metric) pair.
+ */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,

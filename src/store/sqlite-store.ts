@@ -177,8 +177,13 @@ export class SqliteStore implements Store {
     m.set(metric, id);
   }
 
+  /** The id of a series that already exists, without creating it. */
+  private knownId(device: string, metric: string): number | undefined {
+    return this.seriesIds.get(device)?.get(metric);
+  }
+
   private seriesId(device: string, metric: string): number {
-    const id = this.seriesIds.get(device)?.get(metric);
+    const id = this.knownId(device, metric);
     if (id !== undefined) return id;
     const row = this.insertSeries.get(device, metric) as { id: number };
     this.rememberSeries(device, metric, row.id);
@@ -248,7 +253,7 @@ export class SqliteStore implements Store {
   }
 
   range(deviceId: string, metric: string, from: number, to: number): Point[] {
-    const id = this.seriesIds.get(deviceId)?.get(metric);
+    const id = this.knownId(deviceId, metric);
     if (id === undefined) return [];
     return this.selectRange.all(id, from, to) as Point[];
   }
@@ -260,7 +265,7 @@ export class SqliteStore implements Store {
     from: number,
     to: number,
   ): RollupRow[] {
-    const id = this.seriesIds.get(deviceId)?.get(metric);
+    const id = this.knownId(deviceId, metric);
     if (id === undefined) return [];
     return this.rollupWriter.read(id, level, from, to);
   }
@@ -272,12 +277,12 @@ export class SqliteStore implements Store {
     to: number,
     fields: SummaryFields,
   ): (Partial | undefined)[] {
-    const ids = series.map((s) => this.seriesIds.get(s.deviceId)?.get(s.metric));
+    const ids = series.map((s) => this.knownId(s.deviceId, s.metric));
     return this.summaryReader.summaries(ids, level, from, to, fields);
   }
 
   extent(deviceId: string, metric: string): { first: number; last: number } | undefined {
-    const id = this.seriesIds.get(deviceId)?.get(metric);
+    const id = this.knownId(deviceId, metric);
     if (id === undefined) return undefined;
     const row = this.selectExtent.get({ s: id }) as { first: number | null; last: number | null };
     return row.first === null || row.last === null

@@ -29,7 +29,7 @@ const STATES = new Map<unknown, PowerState>([
 
 const ACCEPTED = '1, 0, "1", "0", "ON", "OFF", "on", "off", "TOGGLE", true or false';
 
-export function parseState(v: unknown): PowerState | undefined {
+function parseState(v: unknown): PowerState | undefined {
   return STATES.get(typeof v === 'string' ? v.trim().toLowerCase() : v);
 }
 

@@ -10,7 +10,7 @@ export interface Envelope {
   subtopics?: string[];
 }
 
-export type EnvelopeResult =
+type EnvelopeResult =
   { ok: true; envelope: Envelope } | { ok: false; error: string; replyTopic?: string };
 
 /** What a reply topic may not contain: publishing to a wildcard is an error on every broker. */

@@ -2,14 +2,14 @@ import { idCandidates } from '../../core/device-id.js';
 import type { Hub } from '../../hub/hub.js';
 import type { Store } from '../../store/store.js';
 import { energyWh, runQuery, type ResultPoint } from '../../store/query/index.js';
-import { measurementOf, parseQuery, type QueryRequest } from './query-params.js';
+import { parseQuery, type QueryRequest } from './query-params.js';
 import type { IotoadReply } from './sp-command.js';
 
 /** SenML records as IoToad's influx_query emits them: `bn` first, `t` in nanoseconds. */
-export type SenmlRecord = { bn: string } | { n?: string; t: number; u?: string; v: number };
+type SenmlRecord = { bn: string } | { n?: string; t: number; u?: string; v: number };
 
 /** Raw results beyond this many points are refused: an interval or operation answers such questions. */
-export const MAX_RAW_POINTS = 200_000;
+const MAX_RAW_POINTS = 200_000;
 
 const ns = (ms: number): number => ms * 1e6;
 
@@ -50,7 +50,7 @@ export class InfluxQuery {
   private answer(q: QueryRequest): SenmlRecord[] {
     this.store.flush();
     const ids = this.devices(q);
-    const { metric, unit } = measurementOf(q.measurement)!;
+    const { metric, unit } = q;
     const head: SenmlRecord = { bn: q.measurement };
     if (q.measurement === 'energy') {
       const points = energyWh(this.store, {

@@ -1,9 +1,9 @@
 import { GRID_TYPES, type GridType } from '../../core/device-id.js';
-import { METRIC_UNITS, unitOf } from '../../core/metrics.js';
+import { baseMetric, METRIC_UNITS, unitOf } from '../../core/metrics.js';
 import { OPERATIONS, OPERATIONS_WITH_N, type Operation } from '../../store/query/index.js';
 
 /** The measurements `query/influx_query/<db>/<measurement>` answers, with their metric and unit. */
-export const MEASUREMENTS = {
+const MEASUREMENTS = {
   power: { metric: 'power', unit: 'W' },
   status: { metric: 'status', unit: 'S' },
   voltage: { metric: 'voltage', unit: 'V' },
@@ -16,10 +16,9 @@ export const MEASUREMENTS = {
  */
 export type Measurement = keyof typeof MEASUREMENTS | string;
 
-export function measurementOf(name: string): { metric: string; unit: string } | undefined {
+function measurementOf(name: string): { metric: string; unit: string } | undefined {
   if (name in MEASUREMENTS) return MEASUREMENTS[name as keyof typeof MEASUREMENTS];
-  const base = name.replace(/_l\d+$/, '');
-  if (base in METRIC_UNITS) return { metric: name, unit: unitOf(name) };
+  if (baseMetric(name) in METRIC_UNITS) return { metric: name, unit: unitOf(name) };
   return undefined;
 }
 
@@ -39,6 +38,9 @@ const PARAMS = [
 
 export interface QueryRequest {
   measurement: Measurement;
+  /** The stored metric the measurement reads, and its unit. */
+  metric: string;
+  unit: string;
   operation?: Operation;
   n?: number;
   id?: string;
@@ -104,12 +106,13 @@ export function parseQuery(
       problems: [`data must be an object of query parameters, got ${JSON.stringify(data)}`],
     };
   const p = data as Record<string, unknown>;
-  const q: QueryRequest = { measurement: 'power', groupById: false };
-  if (!measurementOf(measurement))
+  const q: QueryRequest = { measurement: 'power', metric: 'power', unit: 'W', groupById: false };
+  const resolved = measurementOf(measurement);
+  if (!resolved)
     problems.push(
       `Invalid measurement ${show(measurement)}, must be one of ${Object.keys(MEASUREMENTS).join(', ')} or a stored metric (${Object.keys(METRIC_UNITS).join(', ')})`,
     );
-  else q.measurement = measurement;
+  else Object.assign(q, { measurement }, resolved);
   for (const k of Object.keys(p)) {
     if (!PARAMS.includes(k))
       problems.push(`Unknown parameter ${show(k)}; known: ${PARAMS.join(', ')}`);

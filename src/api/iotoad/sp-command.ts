@@ -51,7 +51,7 @@ export class SpCommand {
         .map((d) => d.id);
       return { kind: 'group', ids };
     }
-    const id = idCandidates(t).find((c) => this.hub.device(c) !== undefined);
+    const id = idCandidates(t).find((c) => this.hub.protocolOf(c) !== undefined);
     return { kind: 'one', id: id ?? t };
   }
 

@@ -23,7 +23,7 @@ export interface Partial {
   integral: number;
 }
 
-export function partialOfPoint(ts: number, value: number): Partial {
+function partialOfPoint(ts: number, value: number): Partial {
   return {
     count: 1,
     sum: value,

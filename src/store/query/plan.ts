@@ -4,7 +4,7 @@ export const HOUR_MS = 3_600_000;
 export type SegmentLevel = 'raw' | 'minute' | 'hour';
 
 /** A half-open span [from, to) read from one level of the store. */
-export interface Segment {
+interface Segment {
   level: SegmentLevel;
   from: number;
   to: number;

@@ -22,7 +22,7 @@ import {
 } from './types.js';
 
 /** The largest time a JavaScript Date can hold; the open end of a range. */
-export const MAX_TS = 8.64e15;
+const MAX_TS = 8.64e15;
 
 /** Operations answered from rollups; the others read every point. */
 const FROM_ROLLUPS: ReadonlySet<Operation> = new Set<Operation>([
@@ -107,7 +107,7 @@ function validate(spec: QuerySpec): void {
 }
 
 /** Each series once, ordered by device then metric: the order ties are broken in. */
-export function orderedSeries(series: readonly SeriesRef[]): SeriesRef[] {
+function orderedSeries(series: readonly SeriesRef[]): SeriesRef[] {
   const seen = new Map<string, SeriesRef>();
   for (const s of series) seen.set(`${s.deviceId}\u0000${s.metric}`, s);
   return [...seen.values()].sort((a, b) =>
@@ -116,7 +116,7 @@ export function orderedSeries(series: readonly SeriesRef[]): SeriesRef[] {
 }
 
 /** The part of [lo, hi) where the series has points, or undefined for none. */
-export function clampToData(
+function clampToData(
   store: Store,
   ref: SeriesRef,
   frame: Frame,
@@ -207,16 +207,19 @@ export function pooledPartials(
 ): Grouped<Partial> {
   const groups: Grouped<Partial> = new Map();
   const ordered = orderedSeries(refs);
+  const poolInto = (deviceId: string, start: number, p: Partial): void => {
+    const target = slot(groups, groupById ? deviceId : '');
+    const sofar = target.get(start);
+    target.set(start, sofar ? pool(sofar, p) : p);
+  };
   if (intervalMs === undefined) {
     const base = frame.bucketOf(frame.lo);
     wholeRangePartials(store, ordered, frame.lo, frame.hi, fields).forEach((p, i) => {
-      if (!p) return;
-      const target = slot(groups, groupById ? ordered[i]!.deviceId : '');
-      const sofar = target.get(base);
-      target.set(base, sofar ? pool(sofar, p) : p);
+      if (p) poolInto(ordered[i]!.deviceId, base, p);
     });
     return groups;
   }
+  const coarsest = coarsestFor(intervalMs);
   for (const ref of ordered) {
     const span = clampToData(store, ref, frame);
     if (!span) continue;
@@ -226,16 +229,13 @@ export function pooledPartials(
       span.from,
       span.to,
       frame.bucketOf,
-      coarsestFor(intervalMs),
+      coarsest,
       fields,
     );
-    const integrals = intervalMs === undefined ? undefined : splitIntegrals(buckets, intervalMs);
-    const target = slot(groups, groupById ? ref.deviceId : '');
-    buckets.forEach(({ start, partial }, i) => {
-      const p = integrals ? { ...partial, integral: integrals[i]! } : partial;
-      const sofar = target.get(start);
-      target.set(start, sofar ? pool(sofar, p) : p);
-    });
+    const integrals = splitIntegrals(buckets, intervalMs);
+    buckets.forEach(({ start, partial }, i) =>
+      poolInto(ref.deviceId, start, { ...partial, integral: integrals[i]! }),
+    );
   }
   return groups;
 }

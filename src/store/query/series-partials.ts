@@ -4,7 +4,7 @@ import { planSegments, type SegmentLevel } from './plan.js';
 import type { SeriesRef } from './types.js';
 
 /** The summary of one series over one result bucket. */
-export interface BucketPartial {
+interface BucketPartial {
   /** The result bucket's key: its start with an interval, the query's lower bound without. */
   start: number;
   partial: Partial;

@@ -1,3 +1,4 @@
+import type { SeriesKey } from '../store.js';
 export const OPERATIONS = [
   'COUNT',
   'DISTINCT',
@@ -23,10 +24,8 @@ export type Operation = (typeof OPERATIONS)[number];
 /** Operations that need `n`: a count for TOP/BOTTOM/SAMPLE, 0-100 for PERCENTILE. */
 export const OPERATIONS_WITH_N: readonly Operation[] = ['BOTTOM', 'PERCENTILE', 'SAMPLE', 'TOP'];
 
-export interface SeriesRef {
-  deviceId: string;
-  metric: string;
-}
+/** One (device, metric) series, as the store names it. */
+export type SeriesRef = SeriesKey;
 
 export interface QuerySpec {
   series: SeriesRef[];
