@@ -281,6 +281,7 @@ describe('IoToad query/influx_query', () => {
       ['power', { operatoin: 'sum' }, "Unknown parameter 'operatoin'"],
       ['energy', { operation: 'max' }, 'its only operation is SUM'],
       ['watts', {}, "Invalid measurement 'watts'"],
+      ['constructor', {}, "Invalid measurement 'constructor'"],
     ];
     for (const [m, data, want] of cases) {
       const r = (await query(m, data)) as { error: string };

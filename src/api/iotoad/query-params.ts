@@ -17,8 +17,8 @@ const MEASUREMENTS = {
 export type Measurement = keyof typeof MEASUREMENTS | string;
 
 function measurementOf(name: string): { metric: string; unit: string } | undefined {
-  if (name in MEASUREMENTS) return MEASUREMENTS[name as keyof typeof MEASUREMENTS];
-  if (baseMetric(name) in METRIC_UNITS) return { metric: name, unit: unitOf(name) };
+  if (Object.hasOwn(MEASUREMENTS, name)) return MEASUREMENTS[name as keyof typeof MEASUREMENTS];
+  if (Object.hasOwn(METRIC_UNITS, baseMetric(name))) return { metric: name, unit: unitOf(name) };
   return undefined;
 }
 
