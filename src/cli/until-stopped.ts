@@ -25,3 +25,16 @@ export function untilStopped(signal?: AbortSignal): { stopped: Promise<string>; 
   });
   return { stopped, dispose };
 }
+
+/**
+ * Keep a simulator running until Ctrl-C, SIGTERM or the abort signal, even
+ * when nothing holds the event loop open (every simulated device died).
+ */
+export async function runUntilStopped(signal?: AbortSignal): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await untilStopped(signal).stopped;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}

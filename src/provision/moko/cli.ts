@@ -1,4 +1,4 @@
-import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
+import { parseFlags, UsageError, argsOrExit, type CommandIo } from '../../cli/usage-error.js';
 import { nativeIdOfMac } from '../../drivers/moko/topics.js';
 import { HEADER, WIFI_SECURITY, type PlugIdentity } from './codes.js';
 import {
@@ -150,14 +150,8 @@ function jsonReport(
   );
 }
 
-/** What the command writes to; a CliIo fits. */
-export interface ProvisionIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-}
-
 /** `wattbridge provision moko ...` — `argv` holds the arguments after `provision moko`. */
-export async function provisionMokoCommand(argv: string[], io: ProvisionIo): Promise<number> {
+export async function provisionMokoCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = argsOrExit(
     'provision moko',
     PROVISION_MOKO_USAGE,

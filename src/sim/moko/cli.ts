@@ -1,10 +1,11 @@
-import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
-import { untilStopped } from '../../cli/until-stopped.js';
-import type { SimCliIo } from '../tasmota/cli.js';
+import { parseFlags, UsageError, argsOrExit, type CommandIo } from '../../cli/usage-error.js';
+import { runUntilStopped } from '../../cli/until-stopped.js';
 import { MokoApPlug, type ApFaults } from './ap.js';
 import { startMokoFleet, type MokoFleet } from './fleet.js';
 import { DEFAULT_IDENTITY, fleetIdentity } from './identity.js';
 import type { MokoFaults, MokoPlug } from './plug.js';
+import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
+import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
 
 /** Test hooks: stop without a process signal; shorter connect timeout. */
 export interface SimMokoOptions {
@@ -42,8 +43,6 @@ Signals: SIGUSR1 holds every plug's button for 10 s (factory reset: delete_devic
 SIGUSR2 power-cycles every plug (a running countdown is lost).
 `;
 
-const REPLY_LATE_MS = 3000;
-
 interface SimArgs {
   count: number;
   mqttUrl: string;
@@ -71,26 +70,6 @@ function intFlag(
   if (!/^\d+$/.test(text) || n < min || n > max)
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);
   return n;
-}
-
-function parseFaults(texts: string[]): { faults: MokoFaults; dieAfterS?: number } {
-  const faults: MokoFaults = {};
-  let dieAfterS: number | undefined;
-  for (const text of texts) {
-    const [name, value] = text.split(':', 2) as [string, string | undefined];
-    if (name === 'die') dieAfterS = intFlag('fault die:SECONDS', value, 1, 604_800, 60);
-    else if (value !== undefined)
-      throw new UsageError(`--fault ${name} takes no value, got "${text}"`);
-    else if (name === 'duplicate') faults.duplicate = true;
-    else if (name === 'reply-late') faults.replyDelayMs = REPLY_LATE_MS;
-    else if (name === 'never-reply') faults.neverReply = true;
-    else if (name === 'no-heartbeat') faults.noHeartbeat = true;
-    else
-      throw new UsageError(
-        `unknown --fault "${text}" (one of duplicate, reply-late, never-reply, no-heartbeat, die[:SECONDS])`,
-      );
-  }
-  return { faults, dieAfterS };
 }
 
 function parseApFaults(texts: string[]): ApFaults {
@@ -132,28 +111,25 @@ function parse(argv: string[]): SimArgs {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const mqttUrl = values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883';
-  let scheme: string;
-  try {
-    scheme = new URL(mqttUrl).protocol;
-  } catch {
-    throw new UsageError(`--mqtt-url is not a URL: "${mqttUrl}"`);
-  }
+  const mqttUrl = mqttUrlFlag(values['mqtt-url']);
+  const scheme = new URL(mqttUrl).protocol;
   if (scheme !== 'mqtt:' && scheme !== 'mqtts:')
     throw new UsageError(
       `--mqtt-url must be mqtt:// or mqtts:// (a Moko plug speaks nothing else), got "${mqttUrl}"`,
     );
-  let loads: number[] | undefined;
-  if (values.load !== undefined) {
-    loads = values.load.split(',').map((w) => Number(w.trim()));
-    if (loads.some((w) => !Number.isFinite(w) || w < 0))
-      throw new UsageError(`--load must be watts separated by commas, got "${values.load}"`);
-  }
+  const loads = loadsFlag(values.load);
   const apPort =
     values['ap-port'] === undefined
       ? undefined
       : intFlag('ap-port', values['ap-port'], 0, 65535, 0);
-  const { faults, dieAfterS } = parseFaults(values.fault ?? []);
+  const {
+    faults,
+    strikes: { die: dieAfterS },
+  } = parseFaults<MokoFaults, 'die'>(
+    values.fault ?? [],
+    { ...COMMON_STEADY_FAULTS, 'no-heartbeat': { noHeartbeat: true } },
+    ['die'],
+  );
   return {
     count: intFlag(
       'count',
@@ -179,7 +155,7 @@ function parse(argv: string[]): SimArgs {
 /** `wattbridge sim moko ...` — `argv` holds the arguments after `sim moko`. */
 export async function simMokoCommand(
   argv: string[],
-  io: SimCliIo,
+  io: CommandIo,
   options: SimMokoOptions = {},
 ): Promise<number> {
   const args = argsOrExit('sim moko', SIM_MOKO_USAGE, io, () => parse(argv));
@@ -269,9 +245,7 @@ export async function simMokoCommand(
             io.stderr.write(`${p.id}: fault die: dropped off the network; dead until Ctrl-C\n`);
           }
         }, args.dieAfterS * 1000);
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  await untilStopped(options.signal).stopped;
-  clearInterval(keepAlive);
+  await runUntilStopped(options.signal);
   if (die) clearTimeout(die);
   process.off('SIGUSR1', onUsr1);
   process.off('SIGUSR2', onUsr2);

@@ -1,14 +1,10 @@
-import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
-import { untilStopped } from '../../cli/until-stopped.js';
+import { parseFlags, UsageError, argsOrExit, type CommandIo } from '../../cli/usage-error.js';
+import { runUntilStopped } from '../../cli/until-stopped.js';
 import { startMqtt2goFleet } from './fleet.js';
 import type { Mqtt2goFaults, Mqtt2goSocket } from './socket.js';
 import type { SimVersion } from './wire.js';
-
-/** What the command writes to; a CliIo fits. */
-export interface SimCliIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-}
+import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
+import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
 
 /** Test hooks: stop without a process signal, a clock, a shorter connect timeout. */
 export interface SimMqtt2goCliOptions {
@@ -43,9 +39,6 @@ Run simulated MQTT2GO smart sockets against an MQTT broker until Ctrl-C.
   -h, --help           this text
 `;
 
-const REPLY_LATE_MS = 3000;
-const STRIKE_DEFAULT_S = 60;
-const STRIKE_MAX_S = 604_800;
 const LEVEL = /^[^+#/\s]+$/;
 
 /** Faults that strike once, some seconds after the sockets are up. */
@@ -54,12 +47,11 @@ const STRIKES = {
   'counter-reset': (s: Mqtt2goSocket) => s.resetCounter(),
 } as const;
 type StrikeName = keyof typeof STRIKES;
+const STRIKE_NAMES = Object.keys(STRIKES) as StrikeName[];
 
 const STEADY: Record<string, Mqtt2goFaults> = {
-  duplicate: { duplicate: true },
+  ...COMMON_STEADY_FAULTS,
   'no-ntp': { noNtp: true },
-  'reply-late': { replyDelayMs: REPLY_LATE_MS },
-  'never-reply': { neverReply: true },
 };
 
 interface SimArgs {
@@ -92,27 +84,6 @@ function levelFlag(name: string, text: string | undefined, fallback: string): st
   return v;
 }
 
-function parseFaults(texts: string[]): Pick<SimArgs, 'faults' | 'strikes'> {
-  const faults: Mqtt2goFaults = {};
-  const strikes: SimArgs['strikes'] = {};
-  for (const text of texts) {
-    const [name = '', value] = text.split(':', 2);
-    if (Object.hasOwn(STEADY, name)) {
-      if (value !== undefined)
-        throw new UsageError(`--fault ${name} takes no value, got "${text}"`);
-      Object.assign(faults, STEADY[name]);
-    } else if (Object.hasOwn(STRIKES, name)) {
-      const strike = name as StrikeName;
-      if (strikes[strike] !== undefined) throw new UsageError(`--fault ${name} given twice`);
-      strikes[strike] = intFlag(`fault ${name}:SECONDS`, value, STRIKE_DEFAULT_S, STRIKE_MAX_S);
-    } else {
-      const known = [...Object.keys(STEADY), ...Object.keys(STRIKES).map((n) => `${n}[:SECONDS]`)];
-      throw new UsageError(`unknown --fault "${text}" (one of ${known.join(', ')})`);
-    }
-  }
-  return { faults, strikes };
-}
-
 function parse(argv: string[]): SimArgs {
   const { values } = parseFlags({
     args: argv,
@@ -133,21 +104,11 @@ function parse(argv: string[]): SimArgs {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const mqttUrl = values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883';
-  try {
-    new URL(mqttUrl);
-  } catch {
-    throw new UsageError(`--mqtt-url is not a URL: "${mqttUrl}"`);
-  }
+  const mqttUrl = mqttUrlFlag(values['mqtt-url']);
   const version = values.version ?? '2.1';
   if (version !== '2.1' && version !== '1.2')
     throw new UsageError(`--version must be 2.1 or 1.2, got "${version}"`);
-  let loads: number[] | undefined;
-  if (values.load !== undefined) {
-    loads = values.load.split(',').map((w) => Number(w.trim()));
-    if (loads.some((w) => !Number.isFinite(w) || w < 0))
-      throw new UsageError(`--load must be watts separated by commas, got "${values.load}"`);
-  }
+  const loads = loadsFlag(values.load);
   return {
     count: intFlag('count', values.count, 1, 10_000),
     mqttUrl,
@@ -159,7 +120,7 @@ function parse(argv: string[]): SimArgs {
     intervalS: intFlag('interval', values.interval, 10, 3600),
     loads,
     powerOn: values['power-on'] ?? false,
-    ...parseFaults(values.fault ?? []),
+    ...parseFaults<Mqtt2goFaults, StrikeName>(values.fault ?? [], STEADY, STRIKE_NAMES),
     help: values.help ?? false,
   };
 }
@@ -168,7 +129,7 @@ function parse(argv: string[]): SimArgs {
 function armStrikes(
   sockets: Mqtt2goSocket[],
   strikes: SimArgs['strikes'],
-  io: SimCliIo,
+  io: CommandIo,
 ): () => void {
   const timers = Object.entries(strikes).map(([name, seconds]) =>
     setTimeout(() => {
@@ -184,7 +145,7 @@ function armStrikes(
 /** `wattbridge sim mqtt2go ...` — `argv` holds the arguments after `sim mqtt2go`. */
 export async function simMqtt2goCommand(
   argv: string[],
-  io: SimCliIo,
+  io: CommandIo,
   options: SimMqtt2goCliOptions = {},
 ): Promise<number> {
   const args = argsOrExit('sim mqtt2go', SIM_MQTT2GO_USAGE, io, () => parse(argv));
@@ -217,9 +178,7 @@ export async function simMqtt2goCommand(
   );
   const disarm = armStrikes(fleet.sockets, args.strikes, io);
   // Dead sockets hold nothing open; keep running until Ctrl-C all the same.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  await untilStopped(options.signal).stopped;
-  clearInterval(keepAlive);
+  await runUntilStopped(options.signal);
   disarm();
   await fleet.stop();
   io.stderr.write('stopped\n');

@@ -1,5 +1,6 @@
 import { Mqtt2goSocket, type Mqtt2goFaults } from './socket.js';
 import type { SimVersion } from './wire.js';
+import { startAll } from '../start-all.js';
 
 export interface Mqtt2goFleetOptions {
   mqttUrl: string;
@@ -52,14 +53,6 @@ export async function startMqtt2goFleet(opts: Mqtt2goFleetOptions): Promise<Mqtt
       }),
     );
   }
-  const stop = async (): Promise<void> => {
-    await Promise.all(sockets.map((s) => s.stop()));
-  };
-  const started = await Promise.allSettled(sockets.map((s) => s.start()));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw failed.reason;
-  }
+  const { stop } = await startAll(sockets);
   return { sockets, stop };
 }

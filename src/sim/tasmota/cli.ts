@@ -1,14 +1,10 @@
-import { parseFlags, UsageError, argsOrExit } from '../../cli/usage-error.js';
-import { untilStopped } from '../../cli/until-stopped.js';
+import { parseFlags, UsageError, argsOrExit, type CommandIo } from '../../cli/usage-error.js';
+import { runUntilStopped } from '../../cli/until-stopped.js';
 import { startTasmotaFleet } from './fleet.js';
 import type { TasmotaPlug } from './plug.js';
 import type { TasmotaFaults } from './types.js';
-
-/** What the command writes to; a CliIo fits. */
-export interface SimCliIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-}
+import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
+import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
 
 /** Test hooks: stop without a process signal, shorter connect timeout, a non-zero Total at boot. */
 export interface SimCliOptions {
@@ -38,26 +34,13 @@ Run simulated Tasmota smart plugs against an MQTT broker until Ctrl-C.
   -h, --help           this text
 `;
 
-/** How late a `reply-late` plug answers. */
-const REPLY_LATE_MS = 3000;
-/** Seconds before `die` / `counter-reset` strike when no `:S` is given. */
-const STRIKE_DEFAULT_S = 60;
-/** A week; also well inside setTimeout's 2^31-1 ms. */
-const STRIKE_MAX_S = 604_800;
-
 /** Faults on from the start; they take no value. */
-const STEADY_FAULTS: Record<string, (f: TasmotaFaults) => void> = {
-  duplicate: (f) => (f.duplicate = true),
-  'no-ntp': (f) => (f.noNtp = true),
-  'reply-late': (f) => (f.replyDelayMs = REPLY_LATE_MS),
-  'never-reply': (f) => (f.neverReply = true),
+const STEADY_FAULTS: Record<string, TasmotaFaults> = {
+  ...COMMON_STEADY_FAULTS,
+  'no-ntp': { noNtp: true },
 };
 /** Faults that strike once, `:SECONDS` after the plugs are up. */
-const STRIKE_FAULTS = { die: 'dieAfterS', 'counter-reset': 'counterResetAfterS' } as const;
-const FAULT_NAMES = [
-  ...Object.keys(STEADY_FAULTS),
-  ...Object.keys(STRIKE_FAULTS).map((n) => `${n}[:SECONDS]`),
-];
+const STRIKE_FAULTS = ['die', 'counter-reset'] as const;
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -67,58 +50,19 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   return n;
 }
 
-/** Faults that strike once, some seconds after the plugs are up. */
-interface Strikes {
-  /** Every plug dies uncleanly (the broker publishes its LWT) and stays dead. */
-  dieAfterS?: number;
-  /** Every plug's energy counters fall to 0. */
-  counterResetAfterS?: number;
-}
+/** Faults that strike once, seconds after the plugs are up: every plug dies
+ * uncleanly (the broker publishes its LWT) and stays dead; energy counters fall to 0. */
+type Strikes = Partial<Record<(typeof STRIKE_FAULTS)[number], number>>;
 
 interface Faults {
   plug: TasmotaFaults;
   strikes: Strikes;
 }
 
-/** `SECONDS` of `die:SECONDS` / `counter-reset:SECONDS`; absent means the default. */
-function strikeSeconds(name: string, value: string | undefined, text: string): number {
-  if (value === undefined) return STRIKE_DEFAULT_S;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > STRIKE_MAX_S) {
-    throw new UsageError(
-      `--fault ${name}:SECONDS needs a whole number of seconds 1..${STRIKE_MAX_S}, got "${text}"`,
-    );
-  }
-  return n;
-}
-
-function faultsFrom(texts: string[]): Faults {
-  const plug: TasmotaFaults = {};
-  const strikes: Strikes = {};
-  for (const text of texts) {
-    const colon = text.indexOf(':');
-    const name = colon < 0 ? text : text.slice(0, colon);
-    const value = colon < 0 ? undefined : text.slice(colon + 1);
-    const steady = Object.hasOwn(STEADY_FAULTS, name) ? STEADY_FAULTS[name] : undefined;
-    if (steady) {
-      if (value !== undefined)
-        throw new UsageError(`--fault ${name} takes no value, got "${text}"`);
-      steady(plug);
-    } else if (name === 'die' || name === 'counter-reset') {
-      const key = STRIKE_FAULTS[name];
-      if (strikes[key] !== undefined) throw new UsageError(`--fault ${name} given twice`);
-      strikes[key] = strikeSeconds(name, value, text);
-    } else {
-      throw new UsageError(`unknown --fault "${text}" (one of ${FAULT_NAMES.join(', ')})`);
-    }
-  }
-  return { plug, strikes };
-}
-
 /** Schedule the one-shot faults on every plug; returns a function that cancels what has not struck. */
-function armStrikes(plugs: TasmotaPlug[], strikes: Strikes, io: SimCliIo): () => void {
+function armStrikes(plugs: TasmotaPlug[], strikes: Strikes, io: CommandIo): () => void {
   const timers: NodeJS.Timeout[] = [];
-  const { counterResetAfterS, dieAfterS } = strikes;
+  const { 'counter-reset': counterResetAfterS, die: dieAfterS } = strikes;
   if (counterResetAfterS !== undefined) {
     timers.push(
       setTimeout(() => {
@@ -175,12 +119,7 @@ function parse(argv: string[]): SimArgs {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const mqttUrl = values['mqtt-url'] ?? 'mqtt://127.0.0.1:1883';
-  try {
-    new URL(mqttUrl);
-  } catch {
-    throw new UsageError(`--mqtt-url is not a URL: "${mqttUrl}"`);
-  }
+  const mqttUrl = mqttUrlFlag(values['mqtt-url']);
   const teleText = values['tele-period'];
   const telePeriodS = teleText === undefined ? 300 : Number(teleText);
   if (!Number.isInteger(telePeriodS) || telePeriodS < 0 || telePeriodS > 3600) {
@@ -190,20 +129,20 @@ function parse(argv: string[]): SimArgs {
   if (prefix !== undefined && (prefix === '' || /[+#/]/.test(prefix))) {
     throw new UsageError(`--topic-prefix must be a plain topic level, got "${prefix}"`);
   }
-  let loads: number[] | undefined;
-  if (values.load !== undefined) {
-    loads = values.load.split(',').map((w) => Number(w.trim()));
-    if (loads.some((w) => !Number.isFinite(w) || w < 0)) {
-      throw new UsageError(`--load must be watts separated by commas, got "${values.load}"`);
-    }
-  }
+  const loads = loadsFlag(values.load);
   return {
     count: positiveInt('count', values.count, 1),
     mqttUrl,
     telePeriodS,
     topicPrefix: prefix,
     loads,
-    faults: faultsFrom(values.fault ?? []),
+    faults: (({ faults, strikes }) => ({ plug: faults, strikes }))(
+      parseFaults<TasmotaFaults, (typeof STRIKE_FAULTS)[number]>(
+        values.fault ?? [],
+        STEADY_FAULTS,
+        STRIKE_FAULTS,
+      ),
+    ),
     help: values.help ?? false,
   };
 }
@@ -211,7 +150,7 @@ function parse(argv: string[]): SimArgs {
 /** `wattbridge sim tasmota ...` — `argv` holds the arguments after `sim tasmota`. */
 export async function simTasmotaCommand(
   argv: string[],
-  io: SimCliIo,
+  io: CommandIo,
   options: SimCliOptions = {},
 ): Promise<number> {
   const args = argsOrExit('sim tasmota', SIM_TASMOTA_USAGE, io, () => parse(argv));
@@ -240,9 +179,7 @@ export async function simTasmotaCommand(
   const disarm = armStrikes(fleet.plugs, args.faults.strikes, io);
   // Dead plugs hold no socket open; keep running until Ctrl-C all the same, so
   // the user can watch the hub mark them unavailable.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  await untilStopped(options.signal).stopped;
-  clearInterval(keepAlive);
+  await runUntilStopped(options.signal);
   disarm();
   await fleet.stop();
   io.stderr.write('stopped\n');
