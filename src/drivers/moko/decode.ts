@@ -8,11 +8,11 @@
 import { DecodeError } from '../../core/driver.js';
 import type { DeviceEvent, DeviceInfo } from '../../core/events.js';
 import type { MokoMemo } from './memo.js';
-import { OTA_RESULTS } from './protocol.js';
+import { intIn, OTA_RESULTS } from './protocol.js';
 import { colonMac, nativeIdOfMac } from './topics.js';
 
 /** A countdown report older than this while the plug talks means it was cancelled silently. */
-export const COUNTDOWN_REPORT_GAP_MS = 2500;
+const COUNTDOWN_REPORT_GAP_MS = 2500;
 
 /** Physically plausible bounds for a household plug (0.1 V, mA, W as sent). */
 const ELECTRICITY = {
@@ -141,10 +141,6 @@ export function decodeSwitchState(
     }
   }
   memo.on = on;
-}
-
-function intIn(v: unknown, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 }
 
 /** delay_time: seconds left of a running countdown and the state it ends in; all zero = none. */

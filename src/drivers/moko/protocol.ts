@@ -38,3 +38,8 @@ export const MAX_CATALOGUE_BYTES = 100;
 
 /** Moko reports switch_state at least this often; the apps call a plug offline after 62 s. */
 export const HEARTBEAT_S = 30;
+
+/** A whole number from 0 to `max`, as the spec's integer fields are. */
+export function intIn(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+}

@@ -19,7 +19,7 @@ import { parseTopic } from './topics.js';
 const STATE_SUBJECTS: ReadonlySet<string> = new Set(['switch', 'state', 'on']);
 
 /** Reads on/off in the spellings seen: "on"/"On"/"ON", booleans, 1/0. */
-export function parseOnOff(v: unknown): boolean | undefined {
+function parseOnOff(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === 1 || v === 0) return v === 1;
   if (typeof v !== 'string') return undefined;

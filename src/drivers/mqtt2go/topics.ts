@@ -32,7 +32,7 @@ export interface ParsedTopic {
  * switch and measurements, the general `state`, the POW R2 firmware's
  * `energy`, the answers to `about`, `remove` and a timer.
  */
-export const OUT_ENTITIES = [
+const OUT_ENTITIES = [
   'switch',
   'state',
   'consumption',
@@ -46,7 +46,7 @@ export const OUT_ENTITIES = [
 ] as const;
 
 /** The 1.x device type of smart sockets (objects page, every version). */
-export const SOCKET_TYPE = 'socket';
+const SOCKET_TYPE = 'socket';
 
 const OUT_ENTITY_SET: ReadonlySet<string> = new Set(OUT_ENTITIES);
 

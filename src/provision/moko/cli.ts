@@ -1,6 +1,6 @@
 import { parseFlags, UsageError, argsOrExit, type CommandIo } from '../../cli/usage-error.js';
 import { nativeIdOfMac } from '../../drivers/moko/topics.js';
-import { HEADER, WIFI_SECURITY, type PlugIdentity } from './codes.js';
+import { HEADER, topicBase, WIFI_SECURITY, type PlugIdentity } from './codes.js';
 import {
   provisionMoko,
   ProvisionError,
@@ -9,7 +9,7 @@ import {
 } from './session.js';
 import { InvalidSetting, planProvisioning, type ProvisionPlan } from './validate.js';
 
-export const PROVISION_MOKO_USAGE = `Usage: wattbridge provision moko --mqtt-url URL --wifi-ssid NAME [flags]
+const PROVISION_MOKO_USAGE = `Usage: wattbridge provision moko --mqtt-url URL --wifi-ssid NAME [flags]
 
 Set up a Moko MK102/MK112 plug in AP mode (hold its button until the LED
 blinks, then join its Wi-Fi): tell it the MQTT broker and the Wi-Fi network
@@ -107,10 +107,6 @@ function describePlug(id: PlugIdentity): string {
   return `${id.device_function} ${id.device_name} (${id.device_specifications}), MAC ${id.device_mac}, ${metering}`;
 }
 
-function topicOf(id: PlugIdentity): string {
-  return `${id.device_function}/${id.device_name}/${id.device_specifications}/${id.device_mac}/`;
-}
-
 function stepLine(step: StepOutcome, plan: ProvisionPlan, settings: Args['settings']): string {
   const b = plan.broker;
   const detail =
@@ -130,7 +126,7 @@ function jsonReport(
     JSON.stringify({
       ok: err === undefined,
       plug: id ?? null,
-      ...(id ? { deviceId: nativeIdOfMac(id.device_mac) ?? null, topic: topicOf(id) } : {}),
+      ...(id ? { deviceId: nativeIdOfMac(id.device_mac) ?? null, topic: topicBase(id) } : {}),
       ...(plan ? { broker: plan.broker } : {}),
       steps: progress.steps,
       ...(err
@@ -184,7 +180,7 @@ export async function provisionMokoCommand(argv: string[], io: CommandIo): Promi
     const id = progress.identity as PlugIdentity;
     say(
       `The plug now leaves AP mode, joins "${args.settings.wifiSsid}" and connects to ${plan.broker.host}:${plan.broker.port}.\n` +
-        `It publishes under ${topicOf(id)}device/; wattbridge lists it as device ${nativeIdOfMac(id.device_mac) ?? id.device_mac}.\n`,
+        `It publishes under ${topicBase(id)}device/; wattbridge lists it as device ${nativeIdOfMac(id.device_mac) ?? id.device_mac}.\n`,
     );
     if (args.json) io.stdout.write(jsonReport(plan, progress));
     return 0;

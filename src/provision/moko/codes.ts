@@ -7,7 +7,7 @@
 export const HEADER = { info: 4001, mqtt: 4002, wifi: 4003 } as const;
 
 /** Reply codes and their meaning (spec §1). */
-export const CODE_MEANINGS: Readonly<Record<number, string>> = {
+const CODE_MEANINGS: Readonly<Record<number, string>> = {
   0: 'information successfully received and parsed',
   1: 'the length does not meet the requirements',
   2: 'the data type does not meet the requirements',
@@ -52,6 +52,11 @@ export interface PlugIdentity {
   device_specifications: string;
   device_mac: string;
   device_type: string;
+}
+
+/** `<device_function>/<device_name>/<model>/<mac>/`: where the plug's topics live. */
+export function topicBase(id: PlugIdentity): string {
+  return `${id.device_function}/${id.device_name}/${id.device_specifications}/${id.device_mac}/`;
 }
 
 export function meaningOf(code: number): string {

@@ -1,11 +1,16 @@
 import { EventEmitter } from 'node:events';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { APP_FIELDS, DEVICE_FIELDS, HEARTBEAT_S } from '../../drivers/moko/protocol.js';
-import type { PlugIdentity } from '../../provision/moko/codes.js';
+import {
+  APP_FIELDS,
+  DEVICE_FIELDS,
+  HEARTBEAT_S,
+  intIn,
+  MAX_CATALOGUE_BYTES,
+} from '../../drivers/moko/protocol.js';
+import { topicBase, type PlugIdentity } from '../../provision/moko/codes.js';
 import type { BrokerSettings } from './ap-rules.js';
 import { Countdown, delayBody } from './countdown.js';
-import { topicBase } from './identity.js';
 import { runOta, type OtaOptions, type OtaRequest, type OtaResult } from './ota.js';
 
 /** Misbehaviour a simulated plug can be told to show. */
@@ -61,6 +66,8 @@ const DEFAULT_OTA: OtaOptions = {
  */
 export class MokoPlug extends EventEmitter {
   readonly identity: PlugIdentity;
+  /** The nativeId the hub gives this plug: its MAC without colons, lower case. */
+  private readonly nativeId: string;
   readonly base: string;
   private readonly opts: MokoPlugOptions;
   private readonly clock: () => number;
@@ -79,6 +86,7 @@ export class MokoPlug extends EventEmitter {
     super();
     this.opts = opts;
     this.identity = opts.identity;
+    this.nativeId = opts.identity.device_mac.replace(/:/g, '').toLowerCase();
     this.base = topicBase(opts.identity);
     this.clock = opts.clock ?? Date.now;
     this.faults = { ...opts.faults };
@@ -92,7 +100,7 @@ export class MokoPlug extends EventEmitter {
 
   /** The nativeId the hub gives this plug. */
   get id(): string {
-    return this.identity.device_mac.replace(/:/g, '').toLowerCase();
+    return this.nativeId;
   }
 
   isOn(): boolean {
@@ -286,7 +294,7 @@ export class MokoPlug extends EventEmitter {
       case APP_FIELDS.countdown: {
         const h = body?.delay_hour;
         const m = body?.delay_minute;
-        if (!isInt(h, 23) || !isInt(m, 59)) return;
+        if (!intIn(h, 23) || !intIn(m, 59)) return;
         // A new countdown replaces the running one (spec §3.2.3, 3.).
         this.countdown.cancel();
         if (h * 3600 + m * 60 === 0) return;
@@ -375,17 +383,13 @@ function parseBody(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function isInt(v: unknown, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-}
-
 function isOtaRequest(b: Record<string, unknown>): b is Record<string, unknown> & OtaRequest {
   return (
     (b.type === 0 || b.type === 1) &&
     typeof b.realm === 'string' &&
     b.realm.length > 0 &&
-    isInt(b.port, 65535) &&
+    intIn(b.port, 65535) &&
     typeof b.catalogue === 'string' &&
-    Buffer.byteLength(b.catalogue) < 100
+    Buffer.byteLength(b.catalogue) < MAX_CATALOGUE_BYTES
   );
 }

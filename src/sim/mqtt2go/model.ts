@@ -16,7 +16,7 @@ export interface Readings {
 }
 
 /** Seconds since local midnight of epoch ms `t`: timers run on the socket's local time. */
-export function secondsOfDay(t: number): number {
+function secondsOfDay(t: number): number {
   const d = new Date(t);
   return d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds();
 }

@@ -72,11 +72,12 @@ export class Mqtt2goSocket extends EventEmitter {
 
   constructor(opts: Mqtt2goSocketOptions) {
     super();
+    const group = opts.group ?? 'group1';
     for (const [name, v] of [
       ['home', opts.home],
       ['gateway', opts.gateway],
       ['devId', opts.devId],
-      ['group', opts.group ?? 'group1'],
+      ['group', group],
     ] as const) {
       if (!v || /[+#/]/.test(v)) throw new Error(`invalid MQTT2GO ${name} "${v}"`);
     }
@@ -90,7 +91,7 @@ export class Mqtt2goSocket extends EventEmitter {
     this.wire = new Wire(opts.version, {
       home: opts.home,
       gateway: opts.gateway,
-      group: opts.group ?? 'group1',
+      group,
       devId: opts.devId,
     });
     this.model = new SocketModel(

@@ -212,12 +212,12 @@ export class TasmotaPlug extends EventEmitter {
     return this.device.isOn(relay);
   }
 
-  /** The counters as integrated so far. */
   /** Timer<index> (1-based) as the device holds it, and whether `Timers` is on. */
   timer(index: number): TimerSetting & { timersOn: boolean } {
     return { ...this.device.timers.get(index), timersOn: this.device.timers.enabled };
   }
 
+  /** The counters as integrated so far. */
   energy(): EnergyCounters {
     return this.device.energy.counters();
   }
