@@ -16,3 +16,22 @@ export async function startAll<T extends { start(): Promise<void>; stop(): Promi
   }
   return { devices, stop };
 }
+
+/**
+ * Start a simulator's fleet for its command line: the fleet, or undefined
+ * after telling the user which broker could not be reached (exit 1).
+ */
+export async function startFleetOrReport<T>(
+  command: string,
+  mqttUrl: string,
+  io: { stderr: { write(chunk: string): unknown } },
+  start: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await start();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`wattbridge ${command}: cannot reach MQTT broker ${mqttUrl} (${why})\n`);
+    return undefined;
+  }
+}

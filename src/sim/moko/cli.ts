@@ -6,6 +6,7 @@ import { DEFAULT_IDENTITY, fleetIdentity } from './identity.js';
 import type { MokoFaults, MokoPlug } from './plug.js';
 import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
 import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
+import { startFleetOrReport } from '../start-all.js';
 
 /** Test hooks: stop without a process signal; shorter connect timeout. */
 export interface SimMokoOptions {
@@ -163,8 +164,8 @@ export async function simMokoCommand(
   const plugs: MokoPlug[] = [];
   let fleet: MokoFleet | undefined;
   if (args.count > 0) {
-    try {
-      fleet = await startMokoFleet({
+    fleet = await startFleetOrReport('sim moko', args.mqttUrl, io, () =>
+      startMokoFleet({
         mqttUrl: args.mqttUrl,
         count: args.count,
         keepalive: args.keepalive,
@@ -173,12 +174,9 @@ export async function simMokoCommand(
         metering: args.metering,
         faults: args.faults,
         connectTimeoutMs: options.connectTimeoutMs,
-      });
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`wattbridge sim moko: cannot reach MQTT broker ${args.mqttUrl} (${why})\n`);
-      return 1;
-    }
+      }),
+    );
+    if (!fleet) return 1;
     plugs.push(...fleet.plugs);
     for (const p of fleet.plugs) io.stdout.write(`${p.id} ${p.base}\n`);
     io.stderr.write(

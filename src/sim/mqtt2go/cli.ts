@@ -5,6 +5,7 @@ import type { Mqtt2goFaults, Mqtt2goSocket } from './socket.js';
 import type { SimVersion } from './wire.js';
 import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
 import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
+import { startFleetOrReport } from '../start-all.js';
 
 /** Test hooks: stop without a process signal, a clock, a shorter connect timeout. */
 export interface SimMqtt2goCliOptions {
@@ -150,9 +151,8 @@ export async function simMqtt2goCommand(
 ): Promise<number> {
   const args = argsOrExit('sim mqtt2go', SIM_MQTT2GO_USAGE, io, () => parse(argv));
   if ('exit' in args) return args.exit;
-  let fleet;
-  try {
-    fleet = await startMqtt2goFleet({
+  const fleet = await startFleetOrReport('sim mqtt2go', args.mqttUrl, io, () =>
+    startMqtt2goFleet({
       mqttUrl: args.mqttUrl,
       count: args.count,
       version: args.version,
@@ -166,12 +166,9 @@ export async function simMqtt2goCommand(
       faults: args.faults,
       clock: options.clock,
       connectTimeoutMs: options.connectTimeoutMs,
-    });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`wattbridge sim mqtt2go: cannot reach MQTT broker ${args.mqttUrl} (${why})\n`);
-    return 1;
-  }
+    }),
+  );
+  if (!fleet) return 1;
   for (const s of fleet.sockets) io.stdout.write(`${s.devId} ${args.version}\n`);
   io.stderr.write(
     `${fleet.sockets.length} simulated MQTT2GO ${args.version} socket(s) in ${args.home}/${args.gateway} on ${args.mqttUrl}; Ctrl-C to stop\n`,

@@ -5,6 +5,7 @@ import type { TasmotaPlug } from './plug.js';
 import type { TasmotaFaults } from './types.js';
 import { loadsFlag, mqttUrlFlag } from '../cli-flags.js';
 import { COMMON_STEADY_FAULTS, parseFaults } from '../fault-flags.js';
+import { startFleetOrReport } from '../start-all.js';
 
 /** Test hooks: stop without a process signal, shorter connect timeout, a non-zero Total at boot. */
 export interface SimCliOptions {
@@ -155,9 +156,8 @@ export async function simTasmotaCommand(
 ): Promise<number> {
   const args = argsOrExit('sim tasmota', SIM_TASMOTA_USAGE, io, () => parse(argv));
   if ('exit' in args) return args.exit;
-  let fleet;
-  try {
-    fleet = await startTasmotaFleet({
+  const fleet = await startFleetOrReport('sim tasmota', args.mqttUrl, io, () =>
+    startTasmotaFleet({
       mqttUrl: args.mqttUrl,
       count: args.count,
       topicPrefix: args.topicPrefix,
@@ -166,12 +166,9 @@ export async function simTasmotaCommand(
       faults: args.faults.plug,
       connectTimeoutMs: options.connectTimeoutMs,
       initialEnergyTotalKWh: options.initialEnergyTotalKWh,
-    });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`wattbridge sim tasmota: cannot reach MQTT broker ${args.mqttUrl} (${why})\n`);
-    return 1;
-  }
+    }),
+  );
+  if (!fleet) return 1;
   for (const plug of fleet.plugs) io.stdout.write(`${plug.topic} ${plug.mac}\n`);
   io.stderr.write(
     `${fleet.plugs.length} simulated Tasmota plug(s) on ${args.mqttUrl}; Ctrl-C to stop\n`,
