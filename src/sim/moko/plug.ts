@@ -12,6 +12,7 @@ import { topicBase, type PlugIdentity } from '../../provision/moko/codes.js';
 import type { BrokerSettings } from './ap-rules.js';
 import { Countdown, delayBody } from './countdown.js';
 import { runOta, type OtaOptions, type OtaRequest, type OtaResult } from './ota.js';
+import { firstConnect } from '../first-connect.js';
 
 /** Misbehaviour a simulated plug can be told to show. */
 export interface MokoFaults {
@@ -140,30 +141,14 @@ export class MokoPlug extends EventEmitter {
       rejectUnauthorized: false,
     });
     this.client = client;
-    let lastError: Error | undefined;
-    client.on('error', (err) => (lastError = err));
     client.on('close', () => this.emit('disconnect'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.end(true);
-        this.client = undefined;
-        reject(
-          new Error(
-            `could not connect to MQTT broker ${url} within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
-          ),
-        );
-      }, timeoutMs);
-      client.on('connect', () => {
-        this.onConnect(client).then(
-          () => {
-            clearTimeout(timer);
-            this.emit('connect');
-            resolve();
-          },
-          (err: Error) => (lastError = err),
-        );
-      });
+    return firstConnect(client, url, timeoutMs, async () => {
+      await this.onConnect(client);
+      this.emit('connect');
+    }).catch((err: unknown) => {
+      this.client = undefined;
+      throw err;
     });
   }
 

@@ -4,6 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { SocketModel, type OnOff } from './model.js';
 import { measurementReports, respond, stateReport } from './respond.js';
 import { Wire, type Report, type SimVersion } from './wire.js';
+import { firstConnect } from '../first-connect.js';
 
 /** Misbehaviour a simulated socket can be told to show. */
 export interface Mqtt2goFaults {
@@ -147,30 +148,13 @@ export class Mqtt2goSocket extends EventEmitter {
       queueQoSZero: false,
     });
     this.client = client;
-    let lastError: Error | undefined;
-    client.on('error', (err) => (lastError = err));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.end(true);
-        this.client = undefined;
-        const why = lastError ? `: ${lastError.message}` : '';
-        reject(
-          new Error(
-            `could not connect to MQTT broker ${this.opts.mqttUrl} within ${timeoutMs} ms${why}`,
-          ),
-        );
-      }, timeoutMs);
-      client.on('connect', () => {
-        this.onConnect(client).then(
-          () => {
-            clearTimeout(timer);
-            this.emit('connect');
-            resolve();
-          },
-          (err: unknown) => (lastError = err instanceof Error ? err : new Error(String(err))),
-        );
-      });
+    return firstConnect(client, this.opts.mqttUrl, timeoutMs, async () => {
+      await this.onConnect(client);
+      this.emit('connect');
+    }).catch((err: unknown) => {
+      this.client = undefined;
+      throw err;
     });
   }
 

@@ -15,6 +15,7 @@ import { infoBodies } from './status.js';
 import type { CommandOrigin } from './topics.js';
 import { TopicLayout } from './topics.js';
 import type { LoadModel, Outbound, TasmotaFaults } from './types.js';
+import { firstConnect } from '../first-connect.js';
 
 export type { LoadModel, TasmotaFaults } from './types.js';
 
@@ -141,41 +142,18 @@ export class TasmotaPlug extends EventEmitter {
       will: { topic: this.lwtTopic(), payload: Buffer.from('Offline'), qos: 1, retain: true },
     });
     this.client = client;
-    let lastError: Error | undefined;
-    client.on('error', (err) => {
-      lastError = err;
-    });
     client.on('close', () => this.emit('disconnect'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
-
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.removeAllListeners('connect');
-        client.end(true);
-        this.client = undefined;
-        const why = lastError ? `: ${lastError.message}` : '';
-        reject(
-          new Error(
-            `could not connect to MQTT broker ${this.opts.mqttUrl} within ${timeoutMs} ms${why}`,
-          ),
-        );
-      }, timeoutMs);
-      client.on('connect', () => {
-        this.onConnect(client).then(
-          () => {
-            clearTimeout(timer);
-            if (!this.interval && !this.stopped) {
-              this.interval = setInterval(() => this.tick(), TICK_MS);
-              this.interval.unref();
-            }
-            this.emit('connect');
-            resolve();
-          },
-          (err: unknown) => {
-            lastError = err instanceof Error ? err : new Error(String(err));
-          },
-        );
-      });
+    return firstConnect(client, this.opts.mqttUrl, timeoutMs, async () => {
+      await this.onConnect(client);
+      if (!this.interval && !this.stopped) {
+        this.interval = setInterval(() => this.tick(), TICK_MS);
+        this.interval.unref();
+      }
+      this.emit('connect');
+    }).catch((err: unknown) => {
+      this.client = undefined;
+      throw err;
     });
   }
 
