@@ -5,7 +5,7 @@
  * becomes an `unknown` object with its raw groups, so nothing is lost.
  */
 import type { ObisDef } from './obis-table.js';
-import { parseDsmrTimestamp } from './timestamp.js';
+import { readDsmrTimestamp } from './timestamp.js';
 import type {
   DsmrEventLogObject,
   DsmrLegacyReadingObject,
@@ -65,7 +65,7 @@ function eventLog(
   for (let k = 2; k + 1 < g.count; k += 2) {
     readNumber(s, b, start(g, k + 1), end(g, k + 1), 's', slot);
     events.push({
-      end: parseDsmrTimestamp(s, start(g, k), end(g, k)),
+      end: readDsmrTimestamp(b, start(g, k), end(g, k)),
       endRaw: s.slice(start(g, k), end(g, k)),
       duration: slot.value,
       unit: slot.unit,
@@ -95,9 +95,9 @@ function peakHistory(
   for (let k = 3; k + 2 < g.count; k += 3) {
     readNumber(s, b, start(g, k + 2), end(g, k + 2), def.unit, slot);
     entries.push({
-      month: parseDsmrTimestamp(s, start(g, k), end(g, k)),
+      month: readDsmrTimestamp(b, start(g, k), end(g, k)),
       monthRaw: s.slice(start(g, k), end(g, k)),
-      occurred: parseDsmrTimestamp(s, start(g, k + 1), end(g, k + 1)),
+      occurred: readDsmrTimestamp(b, start(g, k + 1), end(g, k + 1)),
       occurredRaw: s.slice(start(g, k + 1), end(g, k + 1)),
       value: slot.value,
       unit: slot.unit,
@@ -124,7 +124,7 @@ function legacyReading(
   return {
     kind: 'legacy-reading',
     obis,
-    timestamp: parseDsmrTimestamp(s, start(g, 0), end(g, 0)),
+    timestamp: readDsmrTimestamp(b, start(g, 0), end(g, 0)),
     timestampRaw: s.slice(start(g, 0), end(g, 0)),
     status: s.slice(start(g, 1), end(g, 1)),
     intervalMinutes,
@@ -157,7 +157,7 @@ export function decodeObject(
       return {
         kind: 'timestamp',
         obis,
-        timestamp: parseDsmrTimestamp(s, start(g, 0), end(g, 0)),
+        timestamp: readDsmrTimestamp(b, start(g, 0), end(g, 0)),
         timestampRaw: s.slice(start(g, 0), end(g, 0)),
       };
     case 'reading':
@@ -166,7 +166,7 @@ export function decodeObject(
       return {
         kind: 'reading',
         obis,
-        timestamp: parseDsmrTimestamp(s, start(g, 0), end(g, 0)),
+        timestamp: readDsmrTimestamp(b, start(g, 0), end(g, 0)),
         timestampRaw: s.slice(start(g, 0), end(g, 0)),
         value: slot.value,
         unit: slot.unit,

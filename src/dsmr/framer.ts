@@ -21,6 +21,8 @@
  * A telegram that lies inside one chunk is emitted as a view on that chunk
  * (no copy); chunks must not be reused by the caller after `push`.
  */
+// Imported, not the global: Node's global `Buffer` is a getter, called on every use.
+import { Buffer } from 'node:buffer';
 import { GENERAL_GLO_CIPHERING, SECURITY_AUTH_ENC, readDlmsHeader } from './decrypt.js';
 import type { DsmrRejection } from './types.js';
 
@@ -292,6 +294,21 @@ export class DsmrFramer {
 
   /** TRAILER: one byte of the CRC line; returns the index to go on from. */
   private trailer(buf: Buffer, seg: number, i: number, base: number, out: FramerOutput[]): number {
+    // The usual line, four CRC digits and CRLF, whole in this chunk: one
+    // step instead of six trips through the state machine.
+    if (this.crcDigits === 0 && !this.sawNul && !this.sawCr && i + 6 <= buf.length) {
+      if (
+        isHex(buf[i]!) &&
+        isHex(buf[i + 1]!) &&
+        isHex(buf[i + 2]!) &&
+        isHex(buf[i + 3]!) &&
+        buf[i + 4] === CR &&
+        buf[i + 5] === LF
+      ) {
+        out.push(this.complete(buf, seg, i + 6, base + i + 6, false));
+        return i + 6;
+      }
+    }
     const c = buf[i]!;
     if (!this.sawCr && !this.sawNul && this.crcDigits < 4 && isHex(c)) {
       this.crcDigits++;
@@ -416,8 +433,11 @@ export class DsmrFramer {
   }
 
   /**
-   * Emits the unit ending at `chunk[to)`: a view when it lies in this chunk,
-   * else a copy. For hex frames `chunk` is `acc` itself (always copied).
+   * Emits the unit ending at `chunk[to)`: a view when it lies in this chunk
+   * (the chunk itself when the unit is all of it: a gateway that writes one
+   * telegram per packet, and a view costs more than framing a small
+   * telegram), else a copy. For hex frames `chunk` is `acc` itself (always
+   * copied).
    */
   private complete(
     chunk: Buffer,
@@ -430,7 +450,9 @@ export class DsmrFramer {
     if (encrypted) this.stats.frames++;
     else this.stats.telegrams++;
     let bytes: Buffer;
-    if (this.accLen === 0) bytes = chunk.subarray(from, to);
+    if (this.accLen === 0)
+      bytes =
+        from === 0 && to === chunk.length && chunk !== this.acc ? chunk : chunk.subarray(from, to);
     else if (chunk === this.acc) bytes = Buffer.from(this.acc.subarray(0, this.accLen));
     else {
       bytes = Buffer.allocUnsafe(this.accLen + to - from);

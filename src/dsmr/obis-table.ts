@@ -174,17 +174,26 @@ export const OBIS_TABLE: ReadonlyMap<string, ObisDef> = new Map(
  */
 export const MAX_KEY_BYTES = 12;
 
-/** Keeps the first `n` (0..4) bytes of a big-endian word. */
-const WORD_MASK = [0, 0xff000000 | 0, 0xffff0000 | 0, 0xffffff00 | 0, -1];
+/** The length of the shortest id in the table. */
+export const MIN_ID_BYTES = Math.min(...[...OBIS_TABLE.keys()].map((obis) => obis.length));
 
 /**
- * Word `k` of the id of `len` bytes at `at`; `b` must have 12 readable bytes
- * from `at`. Read byte by byte: cheaper than a DataView made per telegram.
+ * `WORD_MASKS[3 * len + k]` keeps the bytes of word `k` that belong to an id
+ * of `len` bytes. A table, not Math.min/max per word: the lookup runs once
+ * per object line, and this is a measurable part of it.
  */
-export function idWord(b: Uint8Array, at: number, len: number, k: number): number {
-  const valid = Math.max(0, Math.min(4, len - 4 * k));
-  const i = at + 4 * k;
-  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) & WORD_MASK[valid]!;
+const WORD_MASKS: Int32Array = (() => {
+  const byBytes = [0, 0xff000000 | 0, 0xffff0000 | 0, 0xffffff00 | 0, -1];
+  const masks = new Int32Array(3 * (MAX_KEY_BYTES + 1));
+  for (let len = 0; len <= MAX_KEY_BYTES; len++)
+    for (let k = 0; k < 3; k++)
+      masks[3 * len + k] = byBytes[Math.max(0, Math.min(4, len - 4 * k))]!;
+  return masks;
+})();
+
+/** The four bytes at `i` as a big-endian word. Read byte by byte: cheaper than a DataView made per telegram. */
+function word(b: Uint8Array, i: number): number {
+  return (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
 }
 
 const SLOTS = 1024; // power of two, > 4x the entries
@@ -205,17 +214,24 @@ const SLOT_TABLE = (() => {
       throw new Error(`OBIS table id ${def.obis} is longer than ${MAX_KEY_BYTES}`);
     const bytes = Buffer.alloc(MAX_KEY_BYTES);
     bytes.write(def.obis, 'latin1');
-    const [w0, w1, w2] = [0, 1, 2].map((k) => idWord(bytes, 0, len, k)) as [number, number, number];
-    let i = slotOf(w0, w1, w2, len);
+    const key = [0, 1, 2].map((k) => word(bytes, 4 * k) & WORD_MASKS[3 * len + k]!);
+    let i = slotOf(key[0]!, key[1]!, key[2]!, len);
     while (defs[i] !== undefined) i = (i + 1) & (SLOTS - 1);
-    words.set([w0, w1, w2, len], i * 4);
+    words.set([...key, len], i * 4);
     defs[i] = def;
   }
   return { words, defs };
 })();
 
-/** The definition of the id with these words and length, if the table has it. */
-export function lookupObis(w0: number, w1: number, w2: number, len: number): ObisDef | undefined {
+/**
+ * The definition of the id `b[at, at + len)`, if the table has it; `b` must
+ * have `MAX_KEY_BYTES` readable bytes from `at` and `len <= MAX_KEY_BYTES`.
+ */
+export function lookupObis(b: Uint8Array, at: number, len: number): ObisDef | undefined {
+  const m = 3 * len;
+  const w0 = word(b, at) & WORD_MASKS[m]!;
+  const w1 = word(b, at + 4) & WORD_MASKS[m + 1]!;
+  const w2 = word(b, at + 8) & WORD_MASKS[m + 2]!;
   const { words, defs } = SLOT_TABLE;
   let i = slotOf(w0, w1, w2, len);
   for (let def = defs[i]; def !== undefined; def = defs[i]) {

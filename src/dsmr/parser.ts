@@ -8,11 +8,13 @@
  * splitting it into lines or strings: no fixed blank line after the header,
  * values may wrap over lines, the object order is free.
  */
+// Imported, not the global: Node's global `Buffer` is a getter, called on every use.
+import { Buffer } from 'node:buffer';
 import { crc16, formatCrc } from './crc16.js';
 import { decodeObject, type GroupBounds } from './decode-object.js';
-import { idWord, lookupObis, MAX_KEY_BYTES, type ObisDef } from './obis-table.js';
+import { lookupObis, MAX_KEY_BYTES, MIN_ID_BYTES, type ObisDef } from './obis-table.js';
 import type { DsmrObject, DsmrParseResult, DsmrRejection, DsmrTelegram } from './types.js';
-import { NumberSlot } from './values.js';
+import { NumberSlot, readPlainNumber } from './values.js';
 
 export interface ParseOptions {
   /**
@@ -56,6 +58,98 @@ function dotCount(b: Uint8Array, from: number, to: number): number {
 }
 
 /**
+ * The end of the reduced id `A-B:C.D.E` in `b[lineStart, paren)`: a sixth
+ * value group `*255` / `.255` (Q3D, ACE4000, the spec's 31.7.0.255) is
+ * dropped.
+ */
+function reducedIdEnd(b: Uint8Array, lineStart: number, paren: number): number {
+  if (
+    paren - lineStart > 4 &&
+    b[paren - 1] === 0x35 &&
+    b[paren - 2] === 0x35 &&
+    b[paren - 3] === 0x32
+  ) {
+    const sep = b[paren - 4];
+    if (sep === STAR || (sep === DOT && dotCount(b, lineStart, paren) === 3)) return paren - 4;
+  }
+  return paren;
+}
+
+/** The table's definition of the id `b[lineStart, idEnd)`, if it has one. */
+function lookupId(b: Uint8Array, lineStart: number, idEnd: number): ObisDef | undefined {
+  const len = idEnd - lineStart;
+  if (len > MAX_KEY_BYTES || lineStart + MAX_KEY_BYTES > b.length) return undefined;
+  return lookupObis(b, lineStart, len);
+}
+
+/**
+ * Reads the `(...)` groups of the object whose first `(` is at `paren` into
+ * `groups`; returns where the next line starts. A value may wrap over a line
+ * break (96.13.0 in the spec examples), and DSMR 2.2/3 put the gas value in
+ * a `(...)` on the next line.
+ */
+function readGroups(b: Uint8Array, paren: number, n: number, groups: GroupBounds): number {
+  let count = 0;
+  let wrapped = false;
+  let r = paren;
+  for (;;) {
+    const groupStart = r + 1;
+    // Usually the ')' comes before any line break or '(' on the same line.
+    let groupEnd = groupStart;
+    let c = b[groupEnd];
+    while (c !== RPAREN && c !== LPAREN && c !== CR && c !== LF && groupEnd < n) c = b[++groupEnd];
+    if (c === RPAREN && groupEnd < n) {
+      r = groupEnd + 1;
+    } else {
+      // Rare: the value wraps over lines, or has no ')'.
+      let e = groupStart;
+      let lineBreak = -1;
+      for (; e < n; e++) {
+        c = b[e]!;
+        if (c === RPAREN || c === LPAREN) break;
+        if ((c === CR || c === LF) && lineBreak < 0) lineBreak = e;
+      }
+      if (e < n && c === RPAREN) {
+        groupEnd = e;
+        wrapped ||= lineBreak >= 0;
+        r = e + 1;
+      } else {
+        // No ')' before the next '(' or the end: the group stops at its line end.
+        groupEnd = lineBreak >= 0 ? lineBreak : e;
+        r = groupEnd;
+      }
+    }
+    groups.bounds[2 * count] = groupStart;
+    groups.bounds[2 * count + 1] = groupEnd;
+    count++;
+    if (b[r] === LPAREN) continue;
+    // Skip anything after the last ')' on this line, then the line break.
+    while (r < n && b[r] !== CR && b[r] !== LF) r++;
+    let t = r;
+    while (t < n && (b[t] === CR || b[t] === LF)) t++;
+    if (b[t] === LPAREN) {
+      r = t;
+      continue;
+    }
+    groups.count = count;
+    groups.wrapped = wrapped;
+    return t;
+  }
+}
+
+/**
+ * Where the next object starts when only a line break follows an object's
+ * last `)` (at `r - 1`): the first byte after the break, or -1 when there is
+ * text after the `)` or the next line goes on with `(` groups of this object.
+ */
+function nextLine(b: Uint8Array, r: number, n: number): number {
+  if (r < n && b[r] !== CR && b[r] !== LF) return -1;
+  let t = r;
+  while (t < n && (b[t] === CR || b[t] === LF)) t++;
+  return b[t] === LPAREN ? -1 : t;
+}
+
+/**
  * Parses the telegram text from the `/` at `start` up to `s.length` (the
  * `!`). `s` is the latin1 string of `b[0, s.length)`, so one index serves
  * both: `indexOf` and `slice` run on the string, the byte-by-byte loops
@@ -87,96 +181,56 @@ function parseBody(
       continue;
     }
     // The id runs up to '(' on its line. A known id is recognised from
-    // three word reads (obis-table.ts); only an unknown one is copied out.
+    // three word reads (obis-table.ts), and found without a byte-by-byte
+    // scan for its end: the table's ids are MIN_ID_BYTES..MAX_KEY_BYTES
+    // long, so only those few positions can hold its '('. The first '('
+    // among them decides: when the table knows the bytes before it (less a
+    // `*255` suffix), they hold no '(', CR or LF, so it is the '(' the full
+    // scan would find. Only an unknown id is scanned for and copied out.
     const lineStart = p;
-    let paren = p;
-    let c = first;
-    while (c !== LPAREN && c !== CR && c !== LF && paren < n) c = b[++paren];
-    if (c !== LPAREN || paren === lineStart || paren >= n) {
-      // A stray line inside the telegram (no `id(`). Keep it for inspection.
-      let e = paren;
-      while (e < n && b[e] !== CR && b[e] !== LF) e++;
-      const text = s.slice(lineStart, e).trim();
-      if (text !== '') malformedLines.push(text);
-      p = e;
-      continue;
-    }
-    let idEnd = paren;
-    // A sixth value group `*255` / `.255` (Q3D, ACE4000, the spec's
-    // 31.7.0.255) is dropped to get the reduced id `A-B:C.D.E`.
-    if (
-      idEnd - lineStart > 4 &&
-      b[idEnd - 1] === 0x35 &&
-      b[idEnd - 2] === 0x35 &&
-      b[idEnd - 3] === 0x32
-    ) {
-      const sep = b[idEnd - 4];
-      if (sep === STAR || (sep === DOT && dotCount(b, lineStart, idEnd) === 3)) idEnd -= 4;
-    }
-    const len = idEnd - lineStart;
+    let paren = -1;
     let def: ObisDef | undefined;
-    if (len <= MAX_KEY_BYTES && lineStart + MAX_KEY_BYTES <= b.length) {
-      def = lookupObis(
-        idWord(b, lineStart, len, 0),
-        idWord(b, lineStart, len, 1),
-        idWord(b, lineStart, len, 2),
-        len,
-      );
+    const lastCandidate = Math.min(n - 1, lineStart + MAX_KEY_BYTES);
+    for (let k = lineStart + MIN_ID_BYTES; k <= lastCandidate; k++) {
+      if (b[k] !== LPAREN) continue;
+      def = lookupId(b, lineStart, reducedIdEnd(b, lineStart, k));
+      if (def !== undefined) paren = k;
+      break;
     }
+    if (def === undefined) {
+      paren = lineStart;
+      let c = first;
+      while (c !== LPAREN && c !== CR && c !== LF && paren < n) c = b[++paren];
+      if (c !== LPAREN || paren === lineStart || paren >= n) {
+        // A stray line inside the telegram (no `id(`). Keep it for inspection.
+        let e = paren;
+        while (e < n && b[e] !== CR && b[e] !== LF) e++;
+        const text = s.slice(lineStart, e).trim();
+        if (text !== '') malformedLines.push(text);
+        p = e;
+        continue;
+      }
+      def = lookupId(b, lineStart, reducedIdEnd(b, lineStart, paren));
+    }
+    const idEnd = reducedIdEnd(b, lineStart, paren);
     // A known id reuses the table's string; only unknown ids are copied out.
     const obis = def === undefined ? s.slice(lineStart, idEnd) : def.obis;
 
-    // Groups: `(...)` repeated; a value may wrap over a line break (96.13.0
-    // in the spec examples), and DSMR 2.2/3 put the gas value in a `(...)`
-    // on the next line.
-    let count = 0;
-    let wrapped = false;
-    let r = paren;
-    for (;;) {
-      const groupStart = r + 1;
-      // Usually the ')' comes before any line break or '(' on the same line.
-      let groupEnd = groupStart;
-      let c = b[groupEnd];
-      while (c !== RPAREN && c !== LPAREN && c !== CR && c !== LF && groupEnd < n)
-        c = b[++groupEnd];
-      if (c === RPAREN && groupEnd < n) {
-        r = groupEnd + 1;
-      } else {
-        // Rare: the value wraps over lines, or has no ')'.
-        let e = groupStart;
-        let lineBreak = -1;
-        for (; e < n; e++) {
-          c = b[e]!;
-          if (c === RPAREN || c === LPAREN) break;
-          if ((c === CR || c === LF) && lineBreak < 0) lineBreak = e;
-        }
-        if (e < n && c === RPAREN) {
-          groupEnd = e;
-          wrapped ||= lineBreak >= 0;
-          r = e + 1;
-        } else {
-          // No ')' before the next '(' or the end: the group stops at its line end.
-          groupEnd = lineBreak >= 0 ? lineBreak : e;
-          r = groupEnd;
-        }
-      }
-      groups.bounds[2 * count] = groupStart;
-      groups.bounds[2 * count + 1] = groupEnd;
-      count++;
-      if (b[r] === LPAREN) continue;
-      // Skip anything after the last ')' on this line, then the line break.
-      while (r < n && b[r] !== CR && b[r] !== LF) r++;
-      let t = r;
-      while (t < n && (b[t] === CR || b[t] === LF)) t++;
-      if (b[t] === LPAREN) {
-        r = t;
+    // Most objects are one number on one line: read it in the same pass that
+    // finds its ')', without the general group scan and a second pass over
+    // the digits. Anything else (a second group, text after the ')') falls
+    // through to the general path, which reads the line again from its '('.
+    if (def !== undefined && def.kind === 'number') {
+      const close = readPlainNumber(b, paren + 1, def.unit, slot);
+      const next = close >= 0 && close < n ? nextLine(b, close + 1, n) : -1;
+      if (next >= 0) {
+        objects.push({ kind: 'number', obis, value: slot.value, unit: slot.unit });
+        p = next;
         continue;
       }
-      p = t;
-      break;
     }
-    groups.count = count;
-    groups.wrapped = wrapped;
+
+    p = readGroups(b, paren, n, groups);
     const object = decodeObject(def, obis, s, b, groups, slot);
     if (timestamp === null && object.kind === 'timestamp' && obis === '0-0:1.0.0') {
       timestamp = object.timestamp;
@@ -203,9 +257,14 @@ export function parseTelegram(
   options: ParseOptions = {},
 ): DsmrParseResult {
   const bytes = toBuffer(input);
-  const start = bytes.indexOf(SLASH);
-  if (start < 0) return reject('malformed', "not a telegram: no '/' header");
-  const bang = bytes.lastIndexOf(BANG);
+  // The '/' is the first byte of a framed telegram and the '!' a few bytes
+  // before its end: loops find them in a step or two, where Buffer#indexOf
+  // and #lastIndexOf cost more in call overhead than the whole search.
+  let start = 0;
+  while (start < bytes.length && bytes[start] !== SLASH) start++;
+  if (start === bytes.length) return reject('malformed', "not a telegram: no '/' header");
+  let bang = bytes.length - 1;
+  while (bang >= 0 && bytes[bang] !== BANG) bang--;
   if (bang < start) return reject('malformed', "not a telegram: no '!' end");
 
   let crc: number | null = null;

@@ -13,12 +13,17 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 const Y2000_MS = 946_684_800_000;
 
-function twoDigits(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
+/** The number of the two digit characters `hi` `lo`; -1 when one is not a digit. */
+function pair(hi: number, lo: number): number {
+  const a = hi - 48;
+  const b = lo - 48;
   // A non-digit makes the field negative, so the caller's range checks reject it.
   if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
   return a * 10 + b;
+}
+
+function twoDigits(s: string, i: number): number {
+  return pair(s.charCodeAt(i), s.charCodeAt(i + 1));
 }
 
 /** Epoch ms of 01:00 UTC on the last Sunday of `month` (0-based), when EU summer time switches. */
@@ -36,16 +41,15 @@ function euCentralOffsetMinutes(year: number, localAsUtc: number): number {
   return asSummer >= start && asSummer < end ? 120 : 60;
 }
 
-/** The wall-clock time of `s[start, end)` as if it were UTC, or NaN when it is not a valid date. */
-function wallClock(s: string, start: number, end: number): number {
-  const len = end - start;
-  if (len !== 12 && len !== 13) return NaN;
-  const yy = twoDigits(s, start);
-  const mo = twoDigits(s, start + 2);
-  const dd = twoDigits(s, start + 4);
-  const hh = twoDigits(s, start + 6);
-  const mi = twoDigits(s, start + 8);
-  const ss = twoDigits(s, start + 10);
+/** The wall-clock time of the six fields `YYMMDDhhmmss` as if it were UTC, or NaN when it is not a valid date. */
+function wallClockOf(
+  yy: number,
+  mo: number,
+  dd: number,
+  hh: number,
+  mi: number,
+  ss: number,
+): number {
   if (yy < 0 || mo < 1 || mo > 12 || dd < 1 || hh < 0 || hh > 23) return NaN;
   if (mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
   const year = 2000 + yy;
@@ -63,18 +67,62 @@ function wallClock(s: string, start: number, end: number): number {
   return Y2000_MS + days * MS_PER_DAY + hh * 3_600_000 + mi * MS_PER_MINUTE + ss * 1000;
 }
 
+/**
+ * UTC offset in minutes for a valid wall-clock time: from the flag's
+ * character code for 13-character timestamps, by the EU rule for the
+ * flag-less 12-character ones; NaN for an unknown flag.
+ */
+function offsetOf(length: number, flag: number, yy: number, wall: number): number {
+  if (length === 12) return euCentralOffsetMinutes(2000 + yy, wall);
+  // Lower-cased, so 0x73 is S/s (summer, UTC+2) and 0x77 is W/w (winter, UTC+1).
+  const f = flag | 0x20;
+  return f === 0x73 ? 120 : f === 0x77 ? 60 : NaN;
+}
+
+/** The wall-clock time of `s[start, end)` as if it were UTC, or NaN when it is not a valid date. */
+function wallClock(s: string, start: number, end: number): number {
+  const len = end - start;
+  if (len !== 12 && len !== 13) return NaN;
+  return wallClockOf(
+    twoDigits(s, start),
+    twoDigits(s, start + 2),
+    twoDigits(s, start + 4),
+    twoDigits(s, start + 6),
+    twoDigits(s, start + 8),
+    twoDigits(s, start + 10),
+  );
+}
+
 /** UTC offset in minutes for a valid wall-clock time, or NaN for an unknown DST flag. */
 function offsetMinutes(s: string, start: number, end: number, wall: number): number {
-  if (end - start === 12) return euCentralOffsetMinutes(2000 + twoDigits(s, start), wall);
-  // Lower-cased, so 0x73 is S/s (summer, UTC+2) and 0x77 is W/w (winter, UTC+1).
-  const flag = s.charCodeAt(start + 12) | 0x20;
-  return flag === 0x73 ? 120 : flag === 0x77 ? 60 : NaN;
+  return offsetOf(end - start, s.charCodeAt(start + 12), twoDigits(s, start), wall);
 }
 
 /** Epoch ms of the DSMR timestamp in `s[start, end)`, or null when it is not a valid date. */
 export function parseDsmrTimestamp(s: string, start = 0, end = s.length): number | null {
   const wall = wallClock(s, start, end);
   const epoch = wall - offsetMinutes(s, start, end, wall) * MS_PER_MINUTE;
+  return Number.isNaN(epoch) ? null : epoch;
+}
+
+/**
+ * `parseDsmrTimestamp` over the telegram's bytes `b[start, end)`, for the
+ * parser: a byte read costs a fraction of a `charCodeAt`, and a telegram
+ * has a timestamp per M-Bus reading and power failure besides its own.
+ */
+export function readDsmrTimestamp(b: Uint8Array, start: number, end: number): number | null {
+  const len = end - start;
+  if (len !== 12 && len !== 13) return null;
+  const yy = pair(b[start]!, b[start + 1]!);
+  const wall = wallClockOf(
+    yy,
+    pair(b[start + 2]!, b[start + 3]!),
+    pair(b[start + 4]!, b[start + 5]!),
+    pair(b[start + 6]!, b[start + 7]!),
+    pair(b[start + 8]!, b[start + 9]!),
+    pair(b[start + 10]!, b[start + 11]!),
+  );
+  const epoch = wall - offsetOf(len, b[start + 12]!, yy, wall) * MS_PER_MINUTE;
   return Number.isNaN(epoch) ? null : epoch;
 }
 

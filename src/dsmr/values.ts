@@ -17,6 +17,7 @@ const STAR = 0x2a;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const DOT = 0x2e;
+const RPAREN = 0x29;
 
 /**
  * Output slot for `readNumber`, so one call can return a value and a unit
@@ -96,6 +97,56 @@ export function readNumber(
       ? scale(mantissa, exp - (decimals < 0 ? 0 : decimals))
       : scale(Number(s.slice(digitsStart, digitsEnd)), exp);
   out.value = negative ? -v : v;
+}
+
+/**
+ * The usual number group, read in the pass that also finds its end:
+ * `[sign]digits[.digits][*][unit])` with no unit or the code's own `unit`.
+ * Returns the index of the `)`, with `out` filled as `readNumber` fills it
+ * for that group; -1 for any other shape (blanks, another unit, more than 15
+ * digits, a line break), which the caller then reads the general way. Every
+ * byte it accepts is a digit, sign, dot, `*` or unit letter, so the `)` it
+ * stops at is the one the general scan finds. The telegram's `!` after the
+ * last group stops the loops.
+ */
+export function readPlainNumber(
+  b: Uint8Array,
+  a: number,
+  unit: string | null,
+  out: NumberSlot,
+): number {
+  let i = a;
+  let c = b[i]!;
+  let negative = false;
+  if (c === MINUS) {
+    negative = true;
+    c = b[++i]!;
+  } else if (c === PLUS) c = b[++i]!;
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (; ; c = b[++i]!) {
+    if (c >= 0x30 && c <= 0x39) {
+      mantissa = mantissa * 10 + (c - 0x30);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === DOT && decimals < 0) decimals = 0;
+    else break;
+  }
+  if (digits > MAX_EXACT_DIGITS) return -1;
+  if (c === STAR) c = b[++i]!;
+  if (c !== RPAREN) {
+    if (unit === null || !sameText(b, i, i + unit.length, unit)) return -1;
+    i += unit.length;
+    if (b[i] !== RPAREN) return -1;
+  }
+  out.unit = unit;
+  if (digits === 0) out.value = null;
+  else {
+    const v = scale(mantissa, decimals < 0 ? 0 : -decimals);
+    out.value = negative ? -v : v;
+  }
+  return i;
 }
 
 /** Whether `b[a, end)` holds exactly the characters of `text`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dsmrTimestampToIso, parseDsmrTimestamp } from '../../src/dsmr/index.js';
+import { readDsmrTimestamp } from '../../src/dsmr/timestamp.js';
 import { instant } from './expected-compare.js';
 import { prng } from './fixtures.js';
 
@@ -69,6 +70,25 @@ describe('DSMR timestamps', () => {
     expect(dsmrTimestampToIso('160327030000')).toBe('2016-03-27T03:00:00+02:00');
     expect(dsmrTimestampToIso('161030015959')).toBe('2016-10-30T01:59:59+02:00');
     expect(dsmrTimestampToIso('161030030000')).toBe('2016-10-30T03:00:00+01:00');
+  });
+
+  it('reads the same instant from telegram bytes as from text, valid or not', () => {
+    const rand = prng(7);
+    const pad = (v: number) => String(v).padStart(2, '0');
+    for (let i = 0; i < 5000; i++) {
+      const d = new Date(Date.UTC(2000, 0, 1) + Math.floor(rand() * 100 * 365 * 86_400_000));
+      const flag = 'SWswX'[Math.floor(rand() * 6)] ?? ''; // '' now and then: no flag
+      let raw = `${pad(d.getUTCFullYear() - 2000)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}${flag}`;
+      // Every other one with a character changed, dropped or added.
+      if (i % 2 === 1) {
+        const at = Math.floor(rand() * raw.length);
+        const c = '0139X '[Math.floor(rand() * 6)]!;
+        raw = raw.slice(0, at) + [c, '', c + raw[at]][i % 3] + raw.slice(at + 1);
+      }
+      // Inside other text, as the parser meets it: `(...)`.
+      const bytes = Buffer.from(`1-0(${raw})`, 'latin1');
+      expect(readDsmrTimestamp(bytes, 4, 4 + raw.length), raw).toBe(parseDsmrTimestamp(raw));
+    }
   });
 
   it('gives the same instant as Date.UTC for every day of 2000-2099', () => {
