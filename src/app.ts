@@ -6,6 +6,7 @@ import { IotoadService } from './api/iotoad/service.js';
 import type { HubConfig } from './config/config.js';
 import { createDrivers } from './drivers/index.js';
 import { DSMR_SILENCE_MS, p1Configured, startHubMeter } from './dsmr/io/hub-meter.js';
+import { MeterTelegrams } from './dsmr/io/meter-telegrams.js';
 import { Hub } from './hub/hub.js';
 import type { Bus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -25,6 +26,8 @@ export interface App {
   broker?: EmbeddedBroker;
   /** URL devices use to reach the broker the hub reads. */
   mqttUrl: string;
+  /** Where a browser on this machine finds the dashboard. */
+  httpUrl: string;
   stop(): Promise<void>;
 }
 
@@ -123,13 +126,23 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     const remote = new RemoteModules(bus, cfg.iotoad.responseTimeoutMs);
     await remote.start();
     if (cfg.iotoad.data) cleanup.push(publishSpData(hub, bus, iotoadLog));
+    const telegrams = new MeterTelegrams();
+    // Filled in once a P1 meter runs: /api/status shows its counts only then.
+    const p1Stats: { get?: () => Record<string, unknown> } = {};
+    const httpHost = httpHostOf(cfg.http, log);
     const http = await startHttp({
       iotoad: { service: iotoad, remote },
-      host: cfg.http.host,
+      host: httpHost,
       port: cfg.http.port,
       hub,
+      store,
+      telegrams,
+      token: cfg.http.token,
+      liveBufferBytes: cfg.http.liveBufferKb * 1024,
+      version: VERSION,
       log,
       health: {
+        p1: () => p1Stats.get?.(),
         hub,
         bus,
         store,
@@ -145,7 +158,16 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     // Runs before http.close: it fails the commands still waiting, so their
     // requests answer now instead of holding the server open.
     cleanup.push(() => hub.stop());
-    log.info({ url: `http://${cfg.http.host}:${http.port}/api/health` }, 'HTTP API listening');
+    const shownHost = httpHost === '0.0.0.0' ? '127.0.0.1' : httpHost;
+    const httpUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${http.port}`;
+    log.info(
+      {
+        dashboard: `${httpUrl}/`,
+        api: `${httpUrl}/api/docs`,
+        token: cfg.http.token ? 'required' : 'none',
+      },
+      'HTTP API and dashboard listening',
+    );
     if (cfg.demo) {
       const fleet = await startTasmotaFleet({ mqttUrl, ...DEMO_FLEET }).catch((err: Error) => {
         throw new StartupError(
@@ -170,15 +192,34 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
         bus,
         log: log.child({ component: 'p1' }),
         stdin: process.stdin,
+        telegrams,
       });
+      p1Stats.get = () => ({ input: meter.service.source.description, ...meter.service.stats });
       cleanup.push(() => meter.stop());
     }
-    return { hub, iotoad, bus, store, http, broker, mqttUrl, stop: undo };
+    return { hub, iotoad, bus, store, http, broker, mqttUrl, httpUrl, stop: undo };
   } catch (err) {
     await startedHub?.stop();
     await undo();
     throw err;
   }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Where the HTTP API listens: as configured, else this machine only without
+ * a token and every interface with one. Open to the network without a token
+ * is allowed when asked for, with a warning.
+ */
+function httpHostOf(http: HubConfig['http'], log: Logger): string {
+  const host = http.host ?? (http.token ? '0.0.0.0' : '127.0.0.1');
+  if (!http.token && !LOOPBACK.has(host))
+    log.warn(
+      { host },
+      'the HTTP API listens beyond this machine without a token: anyone who reaches it can switch plugs; set --api-token',
+    );
+  return host;
 }
 
 /** Empty retained payloads over what simulated plugs retained (LWT, discovery). */

@@ -64,7 +64,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
   log.info(
-    { http: `http://${cfg.http.host}:${app.http.port}`, mqtt: redactUrl(app.mqttUrl) },
+    { http: app.httpUrl, dashboard: `${app.httpUrl}/`, mqtt: redactUrl(app.mqttUrl) },
     'wattbridge is running; Ctrl-C stops it',
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

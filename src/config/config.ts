@@ -15,7 +15,8 @@ export interface HubConfig {
     maxClientBufferKb: number;
     slowClientTimeoutS: number;
   };
-  http: { host: string; port: number };
+  /** host absent: resolved by startApp (loopback without a token). */
+  http: { host?: string; port: number; token?: string; liveBufferKb: number };
   dataDir: string;
   store: { flushIntervalMs: number; batchSize: number };
   commandTimeoutMs: number;

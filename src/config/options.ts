@@ -125,8 +125,25 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     path: 'http.host',
     kind: 'string',
-    schema: z.string().min(1).default('127.0.0.1'),
-    description: 'Address the HTTP API listens on.',
+    schema: z.string().min(1).optional(),
+    description:
+      'Address the HTTP API and dashboard listen on. Default: 127.0.0.1 (this machine only) without `http.token`, 0.0.0.0 (every interface) with one.',
+  },
+  {
+    path: 'http.token',
+    kind: 'string',
+    flag: 'api-token',
+    schema: z.string().min(8, 'must be at least 8 characters').optional(),
+    secret: true,
+    description:
+      'Every API request and the live socket must carry this token (`Authorization: Bearer <token>`, or `?token=` on `/api/live`); the dashboard asks for it once.',
+  },
+  {
+    path: 'http.liveBufferKb',
+    kind: 'int',
+    schema: positiveInt.max(1024 * 1024).default(1024),
+    description:
+      'A `/api/live` client with this much unsent data is too slow to follow the hub and is disconnected.',
   },
   {
     path: 'http.port',

@@ -96,6 +96,17 @@ export class HubTimers {
     }
   }
 
+  /** Cancel every countdown and daily timer of a device that left the hub. */
+  forget(id: string): void {
+    for (const map of [this.countdowns, this.dailies] as Map<string, Pending>[]) {
+      for (const [key, p] of [...map]) {
+        if (p.action.id !== id) continue;
+        clearTimeout(p.handle);
+        map.delete(key);
+      }
+    }
+  }
+
   stop(): void {
     for (const p of [...this.countdowns.values(), ...this.dailies.values()]) clearTimeout(p.handle);
     this.countdowns.clear();

@@ -84,7 +84,10 @@ const STATUS_PUBLISH_DEADLINE_MS = 1000;
  * availability and commands, and tells listeners what changed.
  *
  * Events: 'state' (DeviceSnapshot, relay), 'reading' (id, metric, value, ts),
- * 'availability' (DeviceSnapshot), 'device' (DeviceSnapshot, new device).
+ * 'availability' (DeviceSnapshot), 'device' (DeviceSnapshot, new device),
+ * 'info' (DeviceSnapshot), 'countdown' (DeviceSnapshot, relay), 'removed'
+ * (DeviceSnapshot: factory reset), 'renamed' (old id, DeviceSnapshot),
+ * 'deleted' (id: removed through the API).
  */
 export class Hub extends EventEmitter {
   readonly counters: HubCounters = {
@@ -323,6 +326,7 @@ export class Hub extends EventEmitter {
         if (JSON.stringify(merged) !== JSON.stringify(dev.info)) {
           dev.info = merged;
           this.persist(dev);
+          this.emit('info', snapshot(dev));
         }
         return;
       }
@@ -459,6 +463,11 @@ export class Hub extends EventEmitter {
     return this.registry.get(id)?.relays.get(relay);
   }
 
+  /** The hub id of a device known by its native identity. */
+  idOf(ref: NativeRef): string | undefined {
+    return this.registry.find(ref)?.id;
+  }
+
   protocolOf(id: string): Protocol | undefined {
     return this.registry.get(id)?.protocol;
   }
@@ -498,6 +507,25 @@ export class Hub extends EventEmitter {
     const snap = snapshot(dev);
     this.emit('renamed', id, snap);
     return snap;
+  }
+
+  /**
+   * Forget a device: it leaves the list, its hub-run timers stop, and with
+   * `deleteHistory` its stored readings go too. A device that reports again
+   * comes back as new (under its configured or native id).
+   */
+  removeDevice(id: string, deleteHistory: boolean): void {
+    const dev = this.registry.get(id);
+    if (!dev) throw new HubError('not_found', `No device with id "${id}"`);
+    this.opts.store.removeDevice(id, deleteHistory);
+    this.registry.remove(dev);
+    this.timers.forget(id);
+    this.saveTimers();
+    this.opts.log.info(
+      { device: id, history: deleteHistory ? 'deleted' : 'kept' },
+      'removed device',
+    );
+    this.emit('deleted', id);
   }
 
   device(id: string): DeviceSnapshot | undefined {

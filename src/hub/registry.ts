@@ -34,6 +34,11 @@ export class Registry {
     this.byId.set(newId, dev);
   }
 
+  remove(dev: DeviceState): void {
+    this.byId.delete(dev.id);
+    this.byNative.get(dev.protocol)?.delete(dev.nativeId);
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -314,6 +314,31 @@ export class SqliteStore implements Store {
     }
   }
 
+  removeDevice(id: string, deleteHistory: boolean): boolean {
+    // Queued rows of this device are written first, so none lands after the delete.
+    this.flush();
+    let known = false;
+    this.db.transaction(() => {
+      known = this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes > 0;
+      const series = this.db
+        .prepare('SELECT id FROM series WHERE device_id = ?')
+        .pluck()
+        .all(id) as number[];
+      known ||= series.length > 0;
+      if (!deleteHistory) return;
+      for (const sid of series)
+        for (const table of ['readings', 'rollup_minute', 'rollup_hour'])
+          this.db.prepare(`DELETE FROM ${table} WHERE series = ?`).run(sid);
+      this.db.prepare('DELETE FROM series WHERE device_id = ?').run(id);
+    })();
+    if (deleteHistory) {
+      this.seriesIds.delete(id);
+      // SQLite may hand a deleted series id to the next new series: no cached bucket may outlive it.
+      this.rollupWriter.forget();
+    }
+    return known;
+  }
+
   getSetting(key: string): string | undefined {
     return this.selectSetting.get(key) as string | undefined;
   }

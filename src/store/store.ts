@@ -98,6 +98,12 @@ export interface Store {
    */
   renameDevice(oldId: string, newId: string): void;
   /** Hub settings that outlive restarts (renames, hub-run timers), as strings. */
+  /**
+   * Forget a device: its row, and with `deleteHistory` its readings and
+   * rollups too. Without it the history stays queryable under the id.
+   * Returns whether the store knew the device at all.
+   */
+  removeDevice(id: string, deleteHistory: boolean): boolean;
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
   stats(): StoreStats;

@@ -76,7 +76,7 @@ describe('configuration', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.join('\n')).toMatch(
-      /http: must be a mapping of settings \(http\.host, http\.port\) in f\.yaml/,
+      /http: must be a mapping of settings \(http\.host, http\.token, http\.liveBufferKb, http\.port\) in f\.yaml/,
     );
     expect(r.problems.join('\n')).toMatch(
       /store\.batchSize: .*allowed: an integer from 1 to 100000/,

@@ -347,6 +347,21 @@ describe('energyWh', () => {
     expect(energyWh(store, { devices: ['nobody'] })).toEqual([]);
   });
 
+  it('counts a small step back as a glitch, not a restart that would add the whole register', () => {
+    // A P1 register of ~2 MWh that reads 1 Wh lower once (rounding), then rises again.
+    const meter: [number, number][] = [
+      [0, 2_000_000],
+      [MIN, 2_000_010],
+      [2 * MIN, 2_000_009],
+      [3 * MIN, 2_000_030],
+    ];
+    for (const [t, v] of meter) store.append('glitchy', 'energy_import', T0 + t, v);
+    store.flush();
+    expect(energyWh(store, { devices: ['glitchy'], from: T0 })).toEqual([
+      { ts: T0, value: 10 + 0 + 21 },
+    ]);
+  });
+
   it('per interval: increases split at bucket edges, buckets add up to the whole', () => {
     const perHalfHour = energyWh(store, { devices: ['m1'], intervalMs: 30 * MIN });
     // 0-30 min: 10 + 20 + 2 + 5, and 10 of the 50 minutes of the 20→70 min increase (20 Wh);

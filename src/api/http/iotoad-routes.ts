@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiRoutes } from './api-routes.js';
+import { ModulePathParams } from './schemas.js';
 import { dataOf } from '../iotoad/envelope.js';
 import type { RemoteModules } from '../iotoad/remote.js';
 import { isError, type IotoadService } from '../iotoad/service.js';
@@ -35,9 +37,33 @@ const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
  */
 export function iotoadRoutes(
   app: FastifyInstance,
+  api: ApiRoutes,
   iotoad: IotoadService,
   remote: RemoteModules,
 ): void {
+  // Wildcard routes with their own body handling: registered directly, listed in the reference.
+  api.document({
+    method: 'PUT',
+    url: '/api/in/:path',
+    tag: 'IoToad',
+    summary: 'IoToad api module: `command/<path>` with body `{"payload": …, "subtopics"?: […]}`',
+    params: ModulePathParams,
+    responses: {
+      200: { description: 'The module’s reply' },
+      500: { description: 'Invalid body, an error reply, or no module answered' },
+    },
+  });
+  api.document({
+    method: 'GET',
+    url: '/api/out/:path',
+    tag: 'IoToad',
+    summary: 'IoToad api module: `query/<path>`, parameters in the query string',
+    params: ModulePathParams,
+    responses: {
+      200: { description: 'The module’s reply (SenML for influx_query)' },
+      500: { description: 'An error reply, or no module answered' },
+    },
+  });
   app.put<{ Params: { '*': string } }>('/api/in/*', async (req, reply) => {
     const body = parseInBody(req.body);
     if (typeof body === 'string') return reply.code(500).send({ error: body });

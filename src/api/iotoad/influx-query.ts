@@ -38,30 +38,44 @@ export class InfluxQuery {
   /** The devices a query means: by id (with or without `sp_`), grid type, row and column. */
   private devices(q: QueryRequest): string[] {
     const wanted = q.id === undefined ? undefined : new Set(idCandidates(q.id));
-    return this.hub
+    const listed = this.hub
       .devices()
       .filter((d) => !wanted || wanted.has(d.id))
       .filter((d) => q.type === undefined || d.grid?.type === q.type)
       .filter((d) => q.row === undefined || d.grid?.row === q.row)
       .filter((d) => q.column === undefined || d.grid?.column === q.column)
       .map((d) => d.id);
+    if (!wanted || listed.length > 0) return listed;
+    // A device removed with its history kept is no longer listed, but asked
+    // for by id its readings still answer.
+    return [...wanted].filter((id) => this.store.metrics(id).length > 0);
   }
 
   private answer(q: QueryRequest): SenmlRecord[] {
+    const points = this.points(q);
+    const head: SenmlRecord = { bn: q.measurement };
+    // Raw points and energy carry their unit; other aggregates only t and v.
+    const unit = q.measurement === 'energy' ? 'Wh' : q.operation ? undefined : q.unit;
+    return [head, ...points.map((p) => record(p, unit))];
+  }
+
+  /**
+   * The points a checked query asks for, in the measurement's unit: what
+   * the SenML answer carries and the REST readings route sends as columns.
+   * Throws (QueryError, or a too-large raw answer) with a message to show.
+   */
+  points(q: QueryRequest): ResultPoint[] {
     this.store.flush();
     const ids = this.devices(q);
-    const { metric, unit } = q;
-    const head: SenmlRecord = { bn: q.measurement };
-    if (q.measurement === 'energy') {
-      const points = energyWh(this.store, {
+    const { metric } = q;
+    if (q.measurement === 'energy')
+      return energyWh(this.store, {
         devices: ids,
         from: q.from,
         to: q.to,
         intervalMs: q.intervalMs,
         groupById: q.groupById,
       });
-      return [head, ...points.map((p) => record(p, 'Wh'))];
-    }
     const series = ids.flatMap((deviceId) => {
       const stored = this.store.metrics(deviceId);
       if (stored.includes(metric)) return [{ deviceId, metric }];
@@ -79,7 +93,7 @@ export class InfluxQuery {
           `${total} points match; at most ${MAX_RAW_POINTS} are sent raw. Narrow from/to, or ask for an operation or an interval`,
         );
     }
-    const points = runQuery(this.store, {
+    return runQuery(this.store, {
       series,
       from: q.from,
       to: q.to,
@@ -89,8 +103,6 @@ export class InfluxQuery {
       groupById: q.groupById,
       integralUnitMs: q.integralUnitMs,
     });
-    if (!q.operation) return [head, ...points.map((p) => record(p, unit))];
-    return [head, ...points.map((p) => record(p))];
   }
 }
 

@@ -64,7 +64,8 @@ const DURATION_MS: Record<string, number> = {
   w: 604_800_000,
 };
 
-function duration(v: unknown): number | undefined {
+/** `30s`, `15m`, `1h`, `7d` … in ms; undefined for anything else. */
+export function duration(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
   const m = DURATION.exec(v.trim());
   return m ? Number(m[1]) * DURATION_MS[m[2]!]! : undefined;

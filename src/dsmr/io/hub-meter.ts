@@ -13,6 +13,7 @@ import type { Bus } from '../../mqtt/bus.js';
 import { StartupError } from '../../mqtt/startup-error.js';
 import { DsmrHubEvents } from '../hub-events.js';
 import { JsonSocketOutput } from './json-socket.js';
+import type { MeterTelegrams } from './meter-telegrams.js';
 import { MqttOutput } from './mqtt-output.js';
 import type { P1Output } from './output.js';
 import { P1Service } from './p1-service.js';
@@ -35,6 +36,8 @@ export interface HubMeterOptions {
   log: Logger;
   /** For `p1.file: -`. */
   stdin?: NodeJS.ReadableStream;
+  /** Keeps what the meter said last, for the HTTP API and the live socket. */
+  telegrams?: MeterTelegrams;
 }
 
 export interface HubMeter {
@@ -95,9 +98,10 @@ export async function startHubMeter(o: HubMeterOptions): Promise<HubMeter> {
     summaryEveryMs: 60_000,
   });
   const events = new DsmrHubEvents();
-  service.on('telegram', (t) =>
-    o.hub.ingest(events.events(t.telegram, t.receivedAt), source.description),
-  );
+  service.on('telegram', (t) => {
+    o.hub.ingest(events.events(t.telegram, t.receivedAt), source.description);
+    o.telegrams?.add(t);
+  });
   try {
     await service.start();
   } catch (e) {

@@ -33,8 +33,8 @@ const COUNTER_CHOICES: readonly (readonly string[])[] = [
 
 /**
  * Consumption from the device's counters (Wh): the sum of increases between
- * consecutive readings; a decrease means the counter restarted from 0, so the
- * new reading is all new consumption. Between two readings in different
+ * consecutive readings; a counter that restarted (see restarted()) counts
+ * its new reading as all new consumption. Between two readings in different
  * buckets the increase is split in proportion to time at the earlier bucket's
  * end. Undefined when no counter has readings in range.
  */
@@ -56,6 +56,16 @@ function fromCounter(
   return undefined;
 }
 
+/**
+ * A counter that fell to under half its value restarted (a plug reset, a new
+ * meter): its new value is all new consumption. A smaller step back is a
+ * glitch (a rounding difference, a repeated older value) and counts as no
+ * consumption: treating it as a restart would add the whole register.
+ */
+function restarted(prev: { value: number }, cur: { value: number }): boolean {
+  return cur.value < prev.value / 2;
+}
+
 function addIncreases(
   out: Map<number, number>,
   points: readonly { ts: number; value: number }[],
@@ -66,7 +76,8 @@ function addIncreases(
   for (let i = 1; i < points.length; i++) {
     const prev = points[i - 1]!;
     const cur = points[i]!;
-    const inc = cur.value >= prev.value ? cur.value - prev.value : cur.value;
+    const inc =
+      cur.value >= prev.value ? cur.value - prev.value : restarted(prev, cur) ? cur.value : 0;
     const b0 = frame.bucketOf(prev.ts);
     const b1 = frame.bucketOf(cur.ts);
     if (intervalMs === undefined || b0 === b1) {
