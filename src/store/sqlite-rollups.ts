@@ -6,7 +6,7 @@ import type { RollupLevel, RollupRow } from './store.js';
 
 const COLUMNS =
   'bucket, count, sum, sum_sq AS sumSq, min, min_ts AS minTs, max, max_ts AS maxTs, ' +
-  'first_ts AS firstTs, first, last_ts AS lastTs, last, integral';
+  'first_ts AS firstTs, first, last_ts AS lastTs, last, integral, rise';
 
 interface LevelStatements {
   one: Database.Statement;
@@ -78,13 +78,14 @@ export class SqliteRollups {
       ),
       insert: this.db.prepare(
         `INSERT INTO ${table} (count, sum, sum_sq, min, min_ts, max, max_ts, first_ts, first,
-           last_ts, last, integral, series, bucket)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           last_ts, last, integral, rise, series, bucket)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // An update in place is cheaper than INSERT OR REPLACE (delete + insert).
       update: this.db.prepare(
         `UPDATE ${table} SET count = ?, sum = ?, sum_sq = ?, min = ?, min_ts = ?, max = ?,
-           max_ts = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, integral = ?
+           max_ts = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, integral = ?,
+           rise = ?
          WHERE series = ? AND bucket = ?`,
       ),
     };
@@ -134,6 +135,7 @@ export class SqliteRollups {
       p.lastTs,
       p.last,
       p.integral,
+      p.rise,
       series,
       bucket,
     );

@@ -3,7 +3,7 @@
  * as the readings they summarise, so SUM or MEAN over 30 days reads 720 hour
  * rows instead of 2.6 M points. `bucket` is the bucket's start (epoch ms,
  * aligned to the epoch); `integral` is the trapezoidal area between the
- * bucket's own points (value·ms).
+ * bucket's own points (value·ms), `rise` what a counter counted between them.
  */
 function rollupTable(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (
@@ -21,6 +21,7 @@ function rollupTable(name: string): string {
   last_ts INTEGER NOT NULL,
   last REAL NOT NULL,
   integral REAL NOT NULL,
+  rise REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (series, bucket)
 ) WITHOUT ROWID;`;
 }
@@ -66,10 +67,12 @@ ${rollupTable('rollup_hour')}
 `;
 
 /**
- * 2: rollup tables and settings. A version-1 file gets the new tables on
- * open and its rollups are computed from the readings it already holds.
+ * 2: rollup tables and settings. 3: the rollups' `rise`, so energy over a
+ * month reads hour rows, not a month of counter readings. An older file gets
+ * the new tables and column on open, and its rollups are computed again from
+ * the readings it already holds.
  */
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 /** The rollup tables; each row is one Partial (src/store/query/partial.ts). */
 export const ROLLUP_TABLES = { minute: 'rollup_minute', hour: 'rollup_hour' } as const;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Partial } from './query/partial.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import { SqliteSummaries } from './sqlite-summary.js';
-import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqlite-schema.js';
+import { ROLLUP_TABLES, SCHEMA_VERSION, SQLITE_SCHEMA } from './sqlite-schema.js';
 import {
   RenameError,
   type Point,
@@ -28,7 +28,7 @@ export interface SqliteStoreOptions {
   onError?: (err: Error) => void;
 }
 
-/** Rows per page when a version-1 file's rollups are computed on open. */
+/** Rows per page when an older file's rollups are computed on open. */
 const BACKFILL_PAGE = 50_000;
 
 /**
@@ -69,9 +69,10 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SQLITE_SCHEMA);
+    const outdated = this.prepareMigration();
     this.rollupWriter = new SqliteRollups(this.db);
     this.summaryReader = new SqliteSummaries(this.db);
-    this.migrate();
+    if (outdated) this.recomputeRollups();
     for (const row of this.db.prepare('SELECT id, device_id, metric FROM series').all() as {
       id: number;
       device_id: string;
@@ -134,22 +135,38 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A file written before rollups existed (version 1) gets them computed
-   * from its readings, in one transaction, page by page in (series, time)
-   * order so each bucket only ever grows at its end.
+   * Whether the file predates this schema. A version-2 file's rollup tables
+   * get the `rise` column here, before any statement that names it is
+   * prepared; recomputeRollups() then fills it.
    */
-  private migrate(): void {
+  private prepareMigration(): boolean {
     const version = this.db
       .prepare("SELECT value FROM meta WHERE key = 'schema_version'")
       .pluck()
       .get() as string | undefined;
-    if (version !== undefined && Number(version) >= Number(SCHEMA_VERSION)) return;
+    if (version !== undefined && Number(version) >= Number(SCHEMA_VERSION)) return false;
+    for (const table of Object.values(ROLLUP_TABLES)) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'rise'))
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN rise REAL NOT NULL DEFAULT 0`);
+    }
+    return true;
+  }
+
+  /**
+   * A file written before rollups existed (version 1), or before they kept
+   * `rise` (version 2), gets them computed from its readings, in one
+   * transaction, page by page in (series, time) order so each bucket only
+   * ever grows at its end.
+   */
+  private recomputeRollups(): void {
     const page = this.db
       .prepare(
         'SELECT series, ts, value FROM readings WHERE (series, ts) > (?, ?) ORDER BY series, ts LIMIT ?',
       )
       .raw();
     this.db.transaction(() => {
+      for (const table of Object.values(ROLLUP_TABLES)) this.db.exec(`DELETE FROM ${table}`);
       let after: [number, number] = [-Infinity, -Infinity];
       for (;;) {
         const rows = page.all(after[0], after[1], BACKFILL_PAGE) as [number, number, number][];

@@ -12,7 +12,7 @@ const IN_SPAN = 'series IN (SELECT value FROM json_each(@series))';
 const SOURCES: Record<SummaryLevel, string> = {
   raw: `(SELECT series, ts AS bucket, 1 AS count, value AS sum, value * value AS sum_sq,
           value AS min, ts AS min_ts, value AS max, ts AS max_ts, ts AS first_ts, value AS first,
-          ts AS last_ts, value AS last, 0.0 AS integral
+          ts AS last_ts, value AS last, 0.0 AS integral, 0.0 AS rise
         FROM readings WHERE ${IN_SPAN} AND ts >= @from AND ts < @to)`,
   minute: `(SELECT * FROM ${ROLLUP_TABLES.minute} WHERE ${IN_SPAN} AND bucket >= @from AND bucket < @to)`,
   hour: `(SELECT * FROM ${ROLLUP_TABLES.hour} WHERE ${IN_SPAN} AND bucket >= @from AND bucket < @to)`,
@@ -25,7 +25,8 @@ const SOURCES: Record<SummaryLevel, string> = {
  * SQLite's bare columns beside a single min()/max(), which come from the
  * row that holds it — the first such row in scan order, i.e. the earliest
  * bucket, which is the tie rule we want. The integral adds the trapezoids
- * joining consecutive rows (lag), the one costly part, asked for only by
+ * joining consecutive rows (lag), and the rise the counter steps between
+ * them (partial.ts counterStep): the one costly part, asked for only by
  * operations that need it.
  */
 function statementsFor(db: Database.Database, src: string) {
@@ -40,10 +41,14 @@ function statementsFor(db: Database.Database, src: string) {
     maxTs: bare('max(max)', 'max_ts AS maxTs'),
     first: bare('min(bucket)', 'first_ts AS firstTs, first'),
     last: bare('max(bucket)', 'last_ts AS lastTs, last'),
-    integral: db.prepare(
-      `SELECT series, sum(integral) + total(j) AS integral FROM (
-         SELECT series, integral,
-           (first_ts - lag(last_ts) OVER w) * (first + lag(last) OVER w) / 2.0 AS j
+    joins: db.prepare(
+      `SELECT series,
+         sum(integral) + total((first_ts - prev_ts) * (first + prev) / 2.0) AS integral,
+         sum(rise) + total(CASE WHEN first >= prev THEN first - prev
+                                WHEN first < prev / 2.0 THEN first ELSE 0.0 END) AS rise
+       FROM (
+         SELECT series, integral, rise, first, first_ts,
+           lag(last) OVER w AS prev, lag(last_ts) OVER w AS prev_ts
          FROM ${src} WINDOW w AS (PARTITION BY series ORDER BY bucket))
        GROUP BY series`,
     ),
@@ -80,10 +85,10 @@ export class SqliteSummaries {
       byId.set(r.series, {
         ...{ count: r.count!, sum: r.sum!, sumSq: r.sumSq!, min: r.min!, max: r.max! },
         ...{ minTs: NaN, maxTs: NaN, firstTs: NaN, first: NaN, lastTs: NaN, last: NaN },
-        integral: NaN,
+        ...{ integral: NaN, rise: NaN },
       });
     if (fields === 'all') {
-      for (const s of [st.minTs, st.maxTs, st.first, st.last, st.integral])
+      for (const s of [st.minTs, st.maxTs, st.first, st.last, st.joins])
         for (const { series: id, ...cols } of s.all(args) as Row[])
           Object.assign(byId.get(id)!, cols);
     }

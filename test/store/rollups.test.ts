@@ -101,6 +101,9 @@ describe('SqliteStore rollups (real SQLite file)', () => {
         lastTs: T0 + MIN - 1,
         last: 20,
         integral: 15_000 * 6.25 + 15_000 * 21.25 + 29_999 * 30,
+        // 10 → 2.5 fell below half: a restart, 2.5 new; then 37.5 up; 40 → 20 is
+        // not below half: a glitch, counting nothing.
+        rise: 2.5 + 37.5,
       },
     ]);
     store.close();
@@ -220,12 +223,52 @@ describe('SqliteStore rollups (real SQLite file)', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
-      '2',
+      '3',
     );
     db.close();
     // Opening again does not recompute (or duplicate) anything.
     const again = open(d.path);
     expectRollupsMatch(again, appended);
     again.close();
+  });
+
+  it("upgrades a version-2 file: its rollups gain each bucket's counter rise", () => {
+    const d = dir();
+    const file = join(d.path, 'wattbridge.sqlite');
+    const appended: RawPoint[] = [];
+    const first = open(d.path);
+    // An energy counter over three hours that also restarts (falls to 3) and glitches (one step back).
+    let total = 1000;
+    for (let i = 0; i < 1000; i++) {
+      total = i === 400 ? 3 : i === 700 ? total - 0.5 : total + (i % 5);
+      appended.push({
+        deviceId: 'plug1',
+        metric: 'energy_total',
+        ts: T0 + i * 10_000,
+        value: total,
+      });
+      first.append('plug1', 'energy_total', T0 + i * 10_000, total);
+    }
+    first.flush();
+    first.close();
+    // What version 2 wrote: the same tables without `rise`.
+    const v2 = new Database(file);
+    for (const table of ['rollup_minute', 'rollup_hour'])
+      v2.exec(`ALTER TABLE ${table} DROP COLUMN rise`);
+    v2.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    v2.close();
+
+    const store = open(d.path);
+    expectRollupsMatch(store, appended);
+    const hours = store.rollups('plug1', 'energy_total', 'hour', 0, FOREVER);
+    const rise = hours.reduce((sum, h) => sum + h.rise, 0);
+    // Within-hour rises only: the steps joining two hours are in neither.
+    expect(rise).toBeGreaterThan(1500);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+      '3',
+    );
+    db.close();
   });
 });

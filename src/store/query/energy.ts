@@ -32,11 +32,12 @@ const COUNTER_CHOICES: readonly (readonly string[])[] = [
 ];
 
 /**
- * Consumption from the device's counters (Wh): the sum of increases between
- * consecutive readings; a counter that restarted (see restarted()) counts
- * its new reading as all new consumption. Between two readings in different
- * buckets the increase is split in proportion to time at the earlier bucket's
- * end. Undefined when no counter has readings in range.
+ * Consumption from the device's counters (Wh): the sum of the counter steps
+ * between consecutive readings (partial.ts counterStep: restarts and
+ * glitches), read from the rollups' rise so a month costs hour rows, not a
+ * month of readings. Between two readings in different buckets the step is
+ * split in proportion to time at the earlier bucket's end. Undefined when no
+ * counter has readings in range.
  */
 function fromCounter(
   store: Store,
@@ -45,49 +46,14 @@ function fromCounter(
   intervalMs: number | undefined,
 ): Map<number, number> | undefined {
   for (const metrics of COUNTER_CHOICES) {
-    const series = metrics
-      .map((m) => store.range(deviceId, m, frame.lo, frame.hi))
-      .filter((points) => points.length > 0);
-    if (series.length === 0) continue;
+    const refs = metrics.map((metric) => ({ deviceId, metric }));
+    const buckets = pooledPartials(store, refs, frame, intervalMs, false).get('');
+    if (!buckets || buckets.size === 0) continue;
     const out = new Map<number, number>();
-    for (const points of series) addIncreases(out, points, frame, intervalMs);
+    for (const [bucket, p] of buckets) out.set(bucket, p.rise);
     return out;
   }
   return undefined;
-}
-
-/**
- * A counter that fell to under half its value restarted (a plug reset, a new
- * meter): its new value is all new consumption. A smaller step back is a
- * glitch (a rounding difference, a repeated older value) and counts as no
- * consumption: treating it as a restart would add the whole register.
- */
-function restarted(prev: { value: number }, cur: { value: number }): boolean {
-  return cur.value < prev.value / 2;
-}
-
-function addIncreases(
-  out: Map<number, number>,
-  points: readonly { ts: number; value: number }[],
-  frame: Frame,
-  intervalMs: number | undefined,
-): void {
-  add(out, frame.bucketOf(points[0]!.ts), 0);
-  for (let i = 1; i < points.length; i++) {
-    const prev = points[i - 1]!;
-    const cur = points[i]!;
-    const inc =
-      cur.value >= prev.value ? cur.value - prev.value : restarted(prev, cur) ? cur.value : 0;
-    const b0 = frame.bucketOf(prev.ts);
-    const b1 = frame.bucketOf(cur.ts);
-    if (intervalMs === undefined || b0 === b1) {
-      add(out, b1, inc);
-      continue;
-    }
-    const early = (inc * (b0 + intervalMs - prev.ts)) / (cur.ts - prev.ts);
-    add(out, b0, early);
-    add(out, b1, inc - early);
-  }
 }
 
 /**

@@ -21,6 +21,22 @@ export interface Partial {
   last: number;
   /** Trapezoidal area between consecutive points inside the span, in value·ms. */
   integral: number;
+  /**
+   * What a counter counted between consecutive points inside the span: the
+   * sum of counterStep() (energy from energy registers, gas from gas totals).
+   */
+  rise: number;
+}
+
+/**
+ * What a counter counted from one reading to the next. A counter that fell
+ * to under half its value restarted (a plug reset, a new meter): its new
+ * value is all new. A smaller step back is a glitch (a rounding difference,
+ * a repeated older value) and counts as nothing: taking it for a restart
+ * would add the whole register. The SQL in sqlite-summary.ts says the same.
+ */
+export function counterStep(prev: number, cur: number): number {
+  return cur >= prev ? cur - prev : cur < prev / 2 ? cur : 0;
 }
 
 function partialOfPoint(ts: number, value: number): Partial {
@@ -37,6 +53,7 @@ function partialOfPoint(ts: number, value: number): Partial {
     lastTs: ts,
     last: value,
     integral: 0,
+    rise: 0,
   };
 }
 
@@ -65,6 +82,7 @@ export class PartialFolder {
       p.maxTs = ts;
     }
     p.integral += trapezoid(p.lastTs, p.last, ts, value);
+    p.rise += counterStep(p.last, value);
     p.lastTs = ts;
     p.last = value;
   }
@@ -94,7 +112,7 @@ function combine(
   a: Partial,
   b: Partial,
   take: { min: boolean; max: boolean; first: boolean; last: boolean },
-  integral: number,
+  joined: { integral: number; rise: number },
 ): Partial {
   const lo = take.min ? b : a;
   const hi = take.max ? b : a;
@@ -112,22 +130,26 @@ function combine(
     first: start.first,
     lastTs: end.lastTs,
     last: end.last,
-    integral,
+    integral: joined.integral,
+    rise: joined.rise,
   };
 }
 
 /**
  * Merges two partials of ONE series where `a` lies wholly before `b`
  * (a.lastTs < b.firstTs): the integral gains the trapezoid that joins a's
- * last point to b's first, so merging consecutive spans equals folding all
- * their points at once.
+ * last point to b's first, and the rise the counter step between them, so
+ * merging consecutive spans equals folding all their points at once.
  */
 export function mergeInTime(a: Partial, b: Partial): Partial {
   return combine(
     a,
     b,
     { min: b.min < a.min, max: b.max > a.max, first: false, last: true },
-    a.integral + trapezoid(a.lastTs, a.last, b.firstTs, b.first) + b.integral,
+    {
+      integral: a.integral + trapezoid(a.lastTs, a.last, b.firstTs, b.first) + b.integral,
+      rise: a.rise + counterStep(a.last, b.first) + b.rise,
+    },
   );
 }
 
@@ -141,8 +163,8 @@ export function mergeAllInTime(parts: readonly Partial[]): Partial | undefined {
 /**
  * Pools partials of DIFFERENT series over the same span (InfluxDB's view of
  * several series selected together): counts and sums add, extremes and
- * first/last are the pooled ones, integrals add (each series' own area; no
- * trapezoid between series). Ties go to the earlier time, then to `a`.
+ * first/last are the pooled ones, integrals and rises add (each series' own;
+ * nothing joins two series). Ties go to the earlier time, then to `a`.
  */
 export function pool(a: Partial, b: Partial): Partial {
   return combine(
@@ -154,7 +176,7 @@ export function pool(a: Partial, b: Partial): Partial {
       first: b.firstTs < a.firstTs,
       last: b.lastTs > a.lastTs,
     },
-    a.integral + b.integral,
+    { integral: a.integral + b.integral, rise: a.rise + b.rise },
   );
 }
 

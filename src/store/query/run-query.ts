@@ -10,7 +10,7 @@ import {
   sample,
   type TaggedPoint,
 } from './point-ops.js';
-import { seriesPartials, splitIntegrals, wholeRangePartials } from './series-partials.js';
+import { seriesPartials, splitAtEdges, wholeRangePartials } from './series-partials.js';
 import {
   OPERATIONS,
   OPERATIONS_WITH_N,
@@ -194,8 +194,8 @@ function fromPartial(
 }
 
 /**
- * Per series: its partials per result bucket (integrals split at bucket
- * edges), pooled per group in series order.
+ * Per series: its partials per result bucket (integrals and rises split at
+ * bucket edges), pooled per group in series order.
  */
 export function pooledPartials(
   store: Store,
@@ -232,9 +232,9 @@ export function pooledPartials(
       coarsest,
       fields,
     );
-    const integrals = splitIntegrals(buckets, intervalMs);
+    const split = splitAtEdges(buckets, intervalMs);
     buckets.forEach(({ start, partial }, i) =>
-      poolInto(ref.deviceId, start, { ...partial, integral: integrals[i]! }),
+      poolInto(ref.deviceId, start, { ...partial, ...split[i]! }),
     );
   }
   return groups;

@@ -1,5 +1,5 @@
 import type { Store, SummaryFields } from '../store.js';
-import { mergeInTime, PartialFolder, trapezoid, type Partial } from './partial.js';
+import { counterStep, mergeInTime, PartialFolder, trapezoid, type Partial } from './partial.js';
 import { planSegments, type SegmentLevel } from './plan.js';
 import type { SeriesRef } from './types.js';
 
@@ -82,21 +82,29 @@ export function wholeRangePartials(
 }
 
 /**
- * Integrals per result bucket with the area between two buckets' points
- * split at the boundary (the value there linearly interpolated), as
- * InfluxDB 1.x does with GROUP BY time: the buckets then add up to the
- * integral of the whole range. The earlier bucket gets the area up to its
+ * Integrals and rises per result bucket, with what lies between two buckets'
+ * points split at the boundary. The area is cut where the value, linearly
+ * interpolated, crosses the edge, as InfluxDB 1.x does with GROUP BY time;
+ * the counter step is cut in proportion to time. Either way the buckets add
+ * up to the whole range's figure: the earlier bucket gets the part up to its
  * end, the later one the rest.
  */
-export function splitIntegrals(buckets: readonly BucketPartial[], intervalMs: number): number[] {
-  const out = buckets.map((b) => b.partial.integral);
+export function splitAtEdges(
+  buckets: readonly BucketPartial[],
+  intervalMs: number,
+): { integral: number; rise: number }[] {
+  const out = buckets.map((b) => ({ integral: b.partial.integral, rise: b.partial.rise }));
   for (let i = 1; i < buckets.length; i++) {
     const a = buckets[i - 1]!.partial;
     const b = buckets[i]!.partial;
     const edge = buckets[i - 1]!.start + intervalMs;
-    const atEdge = a.last + ((b.first - a.last) * (edge - a.lastTs)) / (b.firstTs - a.lastTs);
-    out[i - 1]! += trapezoid(a.lastTs, a.last, edge, atEdge);
-    out[i]! += trapezoid(edge, atEdge, b.firstTs, b.first);
+    const share = (edge - a.lastTs) / (b.firstTs - a.lastTs);
+    const atEdge = a.last + (b.first - a.last) * share;
+    out[i - 1]!.integral += trapezoid(a.lastTs, a.last, edge, atEdge);
+    out[i]!.integral += trapezoid(edge, atEdge, b.firstTs, b.first);
+    const step = counterStep(a.last, b.first);
+    out[i - 1]!.rise += step * share;
+    out[i]!.rise += step - step * share;
   }
   return out;
 }
