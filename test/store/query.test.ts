@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { energyWh, OPERATIONS, QueryError, runQuery } from '../../src/store/query/index.js';
+import {
+  counterRise,
+  energyWh,
+  OPERATIONS,
+  QueryError,
+  runQuery,
+} from '../../src/store/query/index.js';
 import type { Operation, QuerySpec, ResultPoint } from '../../src/store/query/index.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type {
@@ -360,6 +366,12 @@ describe('energyWh', () => {
     expect(energyWh(store, { devices: ['glitchy'], from: T0 })).toEqual([
       { ts: T0, value: 10 + 0 + 21 },
     ]);
+    // Export and gas totals on the meter page count by the same rule.
+    expect(
+      counterRise(store, 'glitchy', [['energy_export'], ['energy_import']], T0, T0 + HOUR),
+    ).toBe(31);
+    expect(counterRise(store, 'glitchy', [['energy_import']], T0 + MIN, T0 + 2 * MIN)).toBe(0);
+    expect(counterRise(store, 'glitchy', [['energy_export']], T0, T0 + HOUR)).toBeUndefined();
   });
 
   it('per interval: increases split at bucket edges, buckets add up to the whole', () => {

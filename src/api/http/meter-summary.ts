@@ -3,7 +3,7 @@ import type { DeviceSnapshot } from '../../hub/device.js';
 import type { MeterTelegrams } from '../../dsmr/io/meter-telegrams.js';
 import type { DsmrTelegram } from '../../dsmr/types.js';
 import type { Store } from '../../store/store.js';
-import { energyWh, runQuery } from '../../store/query/index.js';
+import { counterRise, energyWh } from '../../store/query/index.js';
 import type { MeterSummarySchema } from './schemas.js';
 
 export type MeterSummary = z.output<typeof MeterSummarySchema>;
@@ -24,33 +24,6 @@ function mbusOf(meter: DeviceSnapshot, all: readonly DeviceSnapshot[]): DeviceSn
   return all.filter((d) => d.protocol === 'dsmr' && d.info.name?.includes(tag));
 }
 
-/** The rise of cumulative counters over a range: the total register, else the sum of the tariff registers. */
-function counterRise(
-  store: Store,
-  deviceId: string,
-  choices: readonly (readonly string[])[],
-  from: number,
-  to: number,
-): number | null {
-  const stored = new Set(store.metrics(deviceId));
-  for (const metrics of choices) {
-    const present = metrics.filter((m) => stored.has(m));
-    if (present.length === 0) continue;
-    let total: number | null = null;
-    for (const metric of present) {
-      const [p] = runQuery(store, {
-        series: [{ deviceId, metric }],
-        from,
-        to,
-        operation: 'SPREAD',
-      });
-      if (p) total = (total ?? 0) + p.value;
-    }
-    return total;
-  }
-  return null;
-}
-
 function periodEnergy(
   store: Store,
   meter: DeviceSnapshot,
@@ -61,8 +34,8 @@ function periodEnergy(
   const [imported] = energyWh(store, { devices: [meter.id], from, to });
   return {
     importWh: imported?.value ?? null,
-    exportWh: counterRise(store, meter.id, EXPORT_COUNTERS, from, to),
-    gasM3: gas ? counterRise(store, gas.id, [['gas_total']], from, to) : null,
+    exportWh: counterRise(store, meter.id, EXPORT_COUNTERS, from, to) ?? null,
+    gasM3: (gas && counterRise(store, gas.id, [['gas_total']], from, to)) ?? null,
   };
 }
 

@@ -44,8 +44,9 @@ function fromCounter(
   deviceId: string,
   frame: Frame,
   intervalMs: number | undefined,
+  choices: readonly (readonly string[])[] = COUNTER_CHOICES,
 ): Map<number, number> | undefined {
-  for (const metrics of COUNTER_CHOICES) {
+  for (const metrics of choices) {
     const refs = metrics.map((metric) => ({ deviceId, metric }));
     const buckets = pooledPartials(store, refs, frame, intervalMs, false).get('');
     if (!buckets || buckets.size === 0) continue;
@@ -54,6 +55,25 @@ function fromCounter(
     return out;
   }
   return undefined;
+}
+
+/**
+ * What a device's counters counted over [from, to] (epoch ms, inclusive),
+ * by the rule energy uses (restarts and glitches): the first choice of
+ * counters with readings in range, its counters summed (tariff registers);
+ * undefined when none has readings there. For export and gas totals.
+ */
+export function counterRise(
+  store: Store,
+  deviceId: string,
+  choices: readonly (readonly string[])[],
+  from: number,
+  to: number,
+): number | undefined {
+  const frame = frameOf({ from, to });
+  if (frame.lo >= frame.hi) return undefined;
+  const buckets = fromCounter(store, deviceId, frame, undefined, choices);
+  return buckets?.get(frame.bucketOf(frame.lo));
 }
 
 /**

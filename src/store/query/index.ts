@@ -1,6 +1,6 @@
 /** The query engine: works on any Store through its interface alone. */
 export { runQuery, type QueryOptions } from './run-query.js';
-export { energyWh, type EnergySpec } from './energy.js';
+export { counterRise, energyWh, type EnergySpec } from './energy.js';
 export {
   OPERATIONS,
   OPERATIONS_WITH_N,
