@@ -56,7 +56,8 @@ export function pulseTimeValue(seconds: number): number {
 
 /**
  * `hh:mm` from `hh:mm:ss` or `hh:mm`. Tasmota timers fire on the minute, so
- * seconds are dropped (truncated, not rounded: 07:30:59 fires at 07:30).
+ * seconds other than 00 are refused: dropping them would run the timer at
+ * another time than the one the caller was told was set.
  */
 export function timerTime(time: string): string {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time);
@@ -69,7 +70,13 @@ export function timerTime(time: string): string {
       `timer time must be hh:mm:ss (00:00:00..23:59:59), got ${time}`,
     );
   }
-  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+  const hhmm = `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+  if (sec !== 0)
+    throw new HubError(
+      'bad_request',
+      `Tasmota timers fire on whole minutes: give ${hhmm} or ${hhmm}:00, not ${time}`,
+    );
+  return hhmm;
 }
 
 /**

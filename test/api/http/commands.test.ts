@@ -238,6 +238,12 @@ describe('HTTP API: commands', () => {
     expectProblem(await post({ time: '07:00', state: 'on', slot: 17 }), 'body.slot');
     expectProblem(await post({ time: '07:00', state: 'on', enabled: 'yes' }), 'body.enabled');
     expect((await post({ time: '07:00', state: 'on', days: 'mon' })).status).toBe(400);
+    // A Tasmota timer fires on the minute: seconds would not be kept, so they are refused.
+    const seconds = await post({ time: '07:30:15', state: 'on' });
+    expect(seconds.status).toBe(400);
+    expect(seconds.body.error).toBe(
+      'Tasmota timers fire on whole minutes: give 07:30 or 07:30:00, not 07:30:15',
+    );
   });
 
   it('runs daily timers for a plug without its own (Moko) and lists them', async () => {

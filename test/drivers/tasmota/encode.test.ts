@@ -148,16 +148,17 @@ describe('timer', () => {
     ]);
   });
 
-  it('seconds are dropped (Tasmota timers fire on the minute); off is Action 0', () => {
-    const [msg] = encode({
-      kind: 'timer',
-      slot: 16,
-      relay: 2,
-      time: '23:59:59',
-      state: 'off',
-      enabled: true,
+  it('off is Action 0; seconds other than 00 are refused (Tasmota timers fire on the minute)', () => {
+    const timer = (time: string) =>
+      encode({ kind: 'timer', slot: 16, relay: 2, time, state: 'off', enabled: true });
+    expect(JSON.parse(timer('23:59:00')[0]!.payload)).toMatchObject({
+      Time: '23:59',
+      Output: 2,
+      Action: 0,
     });
-    expect(JSON.parse(msg!.payload)).toMatchObject({ Time: '23:59', Output: 2, Action: 0 });
+    expect(() => timer('23:59:59')).toThrow(
+      'Tasmota timers fire on whole minutes: give 23:59 or 23:59:00, not 23:59:59',
+    );
   });
 
   it('a disabled timer is written with Enable 0 and does not arm Timers', () => {
