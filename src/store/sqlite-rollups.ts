@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { foldPoints, mergeAllInTime, mergeInTime, type Partial } from './query/partial.js';
+import {
+  foldPoints,
+  mergeAllInTime,
+  mergeInTime,
+  PartialFolder,
+  type Partial,
+} from './query/partial.js';
 import { HOUR_MS, MINUTE_MS } from './query/plan.js';
 import { ROLLUP_TABLES } from './sqlite-schema.js';
 import type { RollupLevel, RollupRow } from './store.js';
@@ -12,8 +18,12 @@ interface LevelStatements {
   one: Database.Statement;
   latest: Database.Statement;
   range: Database.Statement;
-  insert: Database.Statement;
-  update: Database.Statement;
+  upsert: Database.Statement;
+}
+
+interface Newest {
+  bucket: number;
+  p: Partial;
 }
 
 /** New points of one series in one minute, in arrival order. */
@@ -45,18 +55,27 @@ function sortedByTime(g: MinuteGroup): MinuteGroup {
  * bucket from the rows below it (readings for a minute, minutes for an hour),
  * so out-of-order arrivals stay exact.
  *
- * The newest bucket of each series is cached: live data lands in it, so the
- * common case reads nothing back. After a failed transaction the cache may
- * hold rolled-back rows, so the store calls forget().
+ * The newest bucket of each series is kept in memory and written when the
+ * series moves on to a later bucket, or when the store settles before a read
+ * or on close. Live data lands in that bucket at every flush: writing it
+ * each time cost two row writes per series per flush, about as much as the
+ * readings themselves. A bucket not yet written is lost with the process
+ * only as a rollup, never as readings: repair() recomputes it from them
+ * (the store runs it on opening a file not closed cleanly, and after a
+ * failed transaction, when forget() has dropped the cache).
  */
 export class SqliteRollups {
   private readonly minute: LevelStatements;
   private readonly hour: LevelStatements;
   private readonly rawMinute: Database.Statement;
+  private readonly rawSince: Database.Statement;
+  /** Per series, its newest bucket: its start and rollup (kept apart: no copy per write). */
   private readonly newest = {
-    minute: new Map<number, RollupRow>(),
-    hour: new Map<number, RollupRow>(),
+    minute: new Map<number, Newest>(),
+    hour: new Map<number, Newest>(),
   };
+  /** Series whose newest bucket in `newest` differs from its stored row. */
+  private readonly unwritten = { minute: new Set<number>(), hour: new Set<number>() };
   private readonly noneYet = { minute: new Set<number>(), hour: new Set<number>() };
 
   constructor(private readonly db: Database.Database) {
@@ -64,6 +83,9 @@ export class SqliteRollups {
     this.hour = this.statements(ROLLUP_TABLES.hour);
     this.rawMinute = db
       .prepare('SELECT ts, value FROM readings WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts')
+      .raw();
+    this.rawSince = db
+      .prepare('SELECT ts, value FROM readings WHERE series = ? AND ts >= ? ORDER BY ts')
       .raw();
   }
 
@@ -76,29 +98,91 @@ export class SqliteRollups {
       range: this.db.prepare(
         `SELECT ${COLUMNS} FROM ${table} WHERE series = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
       ),
-      insert: this.db.prepare(
+      // An update in place where the row exists: cheaper than INSERT OR REPLACE (delete + insert).
+      upsert: this.db.prepare(
         `INSERT INTO ${table} (count, sum, sum_sq, min, min_ts, max, max_ts, first_ts, first,
            last_ts, last, integral, rise, series, bucket)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      // An update in place is cheaper than INSERT OR REPLACE (delete + insert).
-      update: this.db.prepare(
-        `UPDATE ${table} SET count = ?, sum = ?, sum_sq = ?, min = ?, min_ts = ?, max = ?,
-           max_ts = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, integral = ?,
-           rise = ?
-         WHERE series = ? AND bucket = ?`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series, bucket) DO UPDATE SET count = excluded.count, sum = excluded.sum,
+           sum_sq = excluded.sum_sq, min = excluded.min, min_ts = excluded.min_ts,
+           max = excluded.max, max_ts = excluded.max_ts, first_ts = excluded.first_ts,
+           first = excluded.first, last_ts = excluded.last_ts, last = excluded.last,
+           integral = excluded.integral, rise = excluded.rise`,
       ),
     };
   }
 
+  /** Stored rows only: the store settles first. */
   read(series: number, level: RollupLevel, from: number, to: number): RollupRow[] {
     return this[level].range.all(series, from, to) as RollupRow[];
   }
 
+  /** Whether some newest bucket waits to be written (settle() would write anything). */
+  get unsettled(): boolean {
+    return this.unwritten.minute.size > 0 || this.unwritten.hour.size > 0;
+  }
+
+  /** Write every newest bucket not yet written; call inside a transaction. */
+  settle(): void {
+    for (const level of ['minute', 'hour'] as const)
+      for (const series of this.unwritten[level]) this.settleOne(level, series);
+  }
+
+  private settleOne(level: RollupLevel, series: number): void {
+    if (!this.unwritten[level].delete(series)) return;
+    const { bucket, p } = this.newest[level].get(series)!;
+    this.store(level, series, bucket, p);
+  }
+
+  /** Drop everything held in memory, written or not (the store then repairs). */
   forget(): void {
     for (const level of ['minute', 'hour'] as const) {
       this.newest[level].clear();
+      this.unwritten[level].clear();
       this.noneYet[level].clear();
+    }
+  }
+
+  /** Drop what is held for these series, unwritten buckets included: their rows were deleted. */
+  forgetSeries(series: readonly number[]): void {
+    for (const level of ['minute', 'hour'] as const)
+      for (const s of series) {
+        this.newest[level].delete(s);
+        this.unwritten[level].delete(s);
+        this.noneYet[level].delete(s);
+      }
+  }
+
+  /**
+   * Recompute a series' rollups from its readings, from its newest stored
+   * minute on: every older bucket was written whole when the series moved
+   * past it, so only that one and any later ones can be behind. Call inside
+   * a transaction.
+   */
+  repair(series: number): void {
+    this.forgetSeries([series]);
+    const since = (this.minute.latest.get(series) as RollupRow | undefined)?.bucket ?? -Infinity;
+    const rows = this.rawSince.all(series, since) as [number, number][];
+    if (rows.length === 0) return;
+    const folder = new PartialFolder();
+    let at = Math.floor(rows[0]![0] / MINUTE_MS) * MINUTE_MS;
+    for (const [ts, value] of rows) {
+      const bucket = Math.floor(ts / MINUTE_MS) * MINUTE_MS;
+      if (bucket !== at) {
+        this.store('minute', series, at, folder.take()!);
+        at = bucket;
+      }
+      folder.add(ts, value);
+    }
+    this.store('minute', series, at, folder.take()!);
+    const lastHour = Math.floor(at / HOUR_MS) * HOUR_MS;
+    for (
+      let hour = Math.floor(rows[0]![0] / HOUR_MS) * HOUR_MS;
+      hour <= lastHour;
+      hour += HOUR_MS
+    ) {
+      const merged = this.recomputeHour(series, hour);
+      if (merged) this.store('hour', series, hour, merged);
     }
   }
 
@@ -106,23 +190,33 @@ export class SqliteRollups {
   private existing(level: RollupLevel, series: number, bucket: number): Partial | undefined {
     let newest = this.newest[level].get(series);
     if (!newest && !this.noneYet[level].has(series)) {
-      newest = this[level].latest.get(series) as RollupRow | undefined;
-      if (newest) this.newest[level].set(series, newest);
+      const row = this[level].latest.get(series) as RollupRow | undefined;
+      if (row) this.newest[level].set(series, (newest = { bucket: row.bucket, p: row }));
       else this.noneYet[level].add(series);
     }
     if (!newest || bucket > newest.bucket) return undefined;
-    if (bucket === newest.bucket) return newest;
+    if (bucket === newest.bucket) return newest.p;
     return this[level].one.get(series, bucket) as RollupRow | undefined;
   }
 
-  private write(
-    level: RollupLevel,
-    series: number,
-    bucket: number,
-    p: Partial,
-    exists: boolean,
-  ): void {
-    this[level][exists ? 'update' : 'insert'].run(
+  /**
+   * The bucket's new rollup. The series' newest bucket stays in memory
+   * (see the class comment); an older one is written at once.
+   */
+  private write(level: RollupLevel, series: number, bucket: number, p: Partial): void {
+    const newest = this.newest[level].get(series);
+    if (newest && bucket < newest.bucket) {
+      this.store(level, series, bucket, p);
+      return;
+    }
+    if (newest && bucket > newest.bucket) this.settleOne(level, series);
+    this.newest[level].set(series, { bucket, p });
+    this.unwritten[level].add(series);
+    this.noneYet[level].delete(series);
+  }
+
+  private store(level: RollupLevel, series: number, bucket: number, p: Partial): void {
+    this[level].upsert.run(
       p.count,
       p.sum,
       p.sumSq,
@@ -139,11 +233,6 @@ export class SqliteRollups {
       series,
       bucket,
     );
-    const newest = this.newest[level].get(series);
-    if (!newest || bucket >= newest.bucket) {
-      this.newest[level].set(series, { ...p, bucket });
-      this.noneYet[level].delete(series);
-    }
   }
 
   private recomputeMinute(series: number, bucket: number): Partial {
@@ -154,8 +243,10 @@ export class SqliteRollups {
     )!;
   }
 
-  private recomputeHour(series: number, bucket: number): Partial {
-    return mergeAllInTime(this.read(series, 'minute', bucket, bucket + HOUR_MS))!;
+  /** The hour from its stored minutes; the series' newest minute is written first. */
+  private recomputeHour(series: number, bucket: number): Partial | undefined {
+    this.settleOne('minute', series);
+    return mergeAllInTime(this.read(series, 'minute', bucket, bucket + HOUR_MS));
   }
 
   /**
@@ -200,7 +291,7 @@ export class SqliteRollups {
           : !g.stale && fresh && old && fresh.firstTs > old.lastTs
             ? mergeInTime(old, fresh)
             : this.recomputeMinute(series, bucket);
-      this.write('minute', series, bucket, merged, old !== undefined);
+      this.write('minute', series, bucket, merged);
       const hour = Math.floor(bucket / HOUR_MS) * HOUR_MS;
       const sofar = hours.get(hour);
       hours.set(
@@ -219,8 +310,8 @@ export class SqliteRollups {
           ? fresh
           : fresh && old && fresh.firstTs > old.lastTs
             ? mergeInTime(old, fresh)
-            : this.recomputeHour(series, hour);
-      this.write('hour', series, hour, merged, old !== undefined);
+            : this.recomputeHour(series, hour)!;
+      this.write('hour', series, hour, merged);
     }
   }
 }

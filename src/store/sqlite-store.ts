@@ -48,6 +48,8 @@ export class SqliteStore implements Store {
   private batches = 0;
   private writeErrors = 0;
   private timer?: NodeJS.Timeout;
+  /** A failed transaction left the rollup cache unusable: recompute the newest buckets. */
+  private needsRepair = false;
   private readonly insertRow: Database.Statement;
   private readonly replaceValue: Database.Statement;
   private readonly insertSeries: Database.Statement;
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
     this.rollupWriter = new SqliteRollups(this.db);
     this.summaryReader = new SqliteSummaries(this.db);
     if (outdated) this.recomputeRollups();
+    else this.repairIfUnclean();
     for (const row of this.db.prepare('SELECT id, device_id, metric FROM series').all() as {
       id: number;
       device_id: string;
@@ -109,6 +112,7 @@ export class SqliteStore implements Store {
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.writeBatch = this.db.transaction(() => {
+      if (this.needsRepair) this.repairRollups();
       const s = this.qSeries;
       const t = this.qTs;
       const v = this.qValue;
@@ -179,10 +183,54 @@ export class SqliteStore implements Store {
         const last = rows[rows.length - 1]!;
         after = [last[0], last[1]];
       }
+      this.rollupWriter.settle();
       this.db
         .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
         .run('schema_version', SCHEMA_VERSION);
     })();
+  }
+
+  /**
+   * A file the hub did not close (a crash, a kill) may lack the rollups of
+   * each series' newest buckets, which are written late (SqliteRollups):
+   * they are recomputed from the readings. The flag is cleared while the
+   * store is open and set again by close().
+   */
+  private repairIfUnclean(): void {
+    const clean = this.db
+      .prepare("SELECT value FROM meta WHERE key = 'rollups_settled'")
+      .pluck()
+      .get();
+    this.db.transaction(() => {
+      if (clean !== '1') this.repairRollups();
+      this.setMeta('rollups_settled', '0');
+    })();
+  }
+
+  private repairRollups(): void {
+    for (const id of this.db.prepare('SELECT id FROM series').pluck().all() as number[])
+      this.rollupWriter.repair(id);
+    this.needsRepair = false;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /**
+   * Rollup reads see every flushed reading: the newest buckets held in
+   * memory are written first. If that fails (a locked file), the read goes
+   * on with what is stored and the buckets stay held for the next try.
+   */
+  private settleForRead(): void {
+    if (!this.rollupWriter.unsettled) return;
+    try {
+      this.db.transaction(() => this.rollupWriter.settle())();
+    } catch (err) {
+      this.rollupWriter.forget();
+      this.needsRepair = true;
+      this.opts.onError?.(err as Error);
+    }
   }
 
   private rememberSeries(device: string, metric: string, id: number): void {
@@ -231,7 +279,10 @@ export class SqliteStore implements Store {
       this.batches++;
     } catch (err) {
       this.writeErrors += n;
+      // The cache may hold rolled-back buckets; drop it and recompute the
+      // newest buckets from the readings in the next transaction.
       this.rollupWriter.forget();
+      this.needsRepair = true;
       throw err;
     } finally {
       // A failed batch is dropped (and counted) rather than retried forever:
@@ -284,6 +335,7 @@ export class SqliteStore implements Store {
   ): RollupRow[] {
     const id = this.knownId(deviceId, metric);
     if (id === undefined) return [];
+    this.settleForRead();
     return this.rollupWriter.read(id, level, from, to);
   }
 
@@ -295,6 +347,7 @@ export class SqliteStore implements Store {
     fields: SummaryFields,
   ): (Partial | undefined)[] {
     const ids = series.map((s) => this.knownId(s.deviceId, s.metric));
+    if (level !== 'raw') this.settleForRead();
     return this.summaryReader.summaries(ids, level, from, to, fields);
   }
 
@@ -335,6 +388,7 @@ export class SqliteStore implements Store {
     // Queued rows of this device are written first, so none lands after the delete.
     this.flush();
     let known = false;
+    let deleted: number[] = [];
     this.db.transaction(() => {
       known = this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes > 0;
       const series = this.db
@@ -343,6 +397,7 @@ export class SqliteStore implements Store {
         .all(id) as number[];
       known ||= series.length > 0;
       if (!deleteHistory) return;
+      deleted = series;
       for (const sid of series)
         for (const table of ['readings', 'rollup_minute', 'rollup_hour'])
           this.db.prepare(`DELETE FROM ${table} WHERE series = ?`).run(sid);
@@ -351,7 +406,7 @@ export class SqliteStore implements Store {
     if (deleteHistory) {
       this.seriesIds.delete(id);
       // SQLite may hand a deleted series id to the next new series: no cached bucket may outlive it.
-      this.rollupWriter.forget();
+      this.rollupWriter.forgetSeries(deleted);
     }
     return known;
   }
@@ -390,6 +445,16 @@ export class SqliteStore implements Store {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.safeFlush();
+    try {
+      this.db.transaction(() => {
+        if (this.needsRepair) this.repairRollups();
+        this.rollupWriter.settle();
+        this.setMeta('rollups_settled', '1');
+      })();
+    } catch (err) {
+      // Left unsettled: the next open recomputes the newest buckets.
+      this.opts.onError?.(err as Error);
+    }
     this.db.close();
   }
 }

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -270,5 +272,50 @@ describe('SqliteStore rollups (real SQLite file)', () => {
       '3',
     );
     db.close();
+  });
+
+  it('a hub killed with rollups held in memory gets them recomputed from its readings on the next open', () => {
+    const d = dir();
+    const storeJs = fileURLToPath(new URL('../../dist/store/sqlite-store.js', import.meta.url));
+    // A real process: two series over 3.5 minutes of 1 Hz readings in 10 s flushes, then SIGKILL.
+    const script = `
+      import { SqliteStore } from ${JSON.stringify(storeJs)};
+      const store = new SqliteStore({ dataDir: ${JSON.stringify(d.path)}, flushIntervalMs: 0, batchSize: 100000 });
+      for (let i = 0; i < 210; i++) {
+        store.append('plug', 'power', ${T0} + i * 1000, i % 50);
+        store.append('plug', 'energy_total', ${T0} + i * 1000 + 1, 1000 + i);
+        if (i % 10 === 9) store.flush();
+      }
+      store.flush();
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script]);
+    expect(child.signal, child.stderr.toString()).toBe('SIGKILL');
+    const kept: RawPoint[] = [];
+    for (let i = 0; i < 210; i++) {
+      kept.push({ deviceId: 'plug', metric: 'power', ts: T0 + i * 1000, value: i % 50 });
+      kept.push({
+        deviceId: 'plug',
+        metric: 'energy_total',
+        ts: T0 + i * 1000 + 1,
+        value: 1000 + i,
+      });
+    }
+    // As the killed process left it: every reading, but the newest minute's rollup behind.
+    const raw = new Database(join(d.path, 'wattbridge.sqlite'), { readonly: true });
+    expect(raw.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(420);
+    const newestMinute = raw
+      .prepare('SELECT coalesce(sum(count), 0) FROM rollup_minute WHERE bucket = ?')
+      .pluck()
+      .get(T0 + 3 * MIN);
+    expect(newestMinute).toBeLessThan(60);
+    raw.close();
+    const store = open(d.path);
+    expectRollupsMatch(store, kept);
+    store.close();
+    // Closed cleanly, the file opens again with nothing to recompute and the same rollups.
+    const again = open(d.path);
+    expectRollupsMatch(again, kept);
+    again.close();
   });
 });
