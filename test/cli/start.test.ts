@@ -103,7 +103,7 @@ describe('wattbridge start', () => {
       '60000',
     ]);
     cleanup.push(() => cli.child.kill('SIGKILL'));
-    const { mqtt: url } = await running(cli);
+    const { http, mqtt: url } = await running(cli);
     const client = await mqtt.connectAsync(url);
     const statuses: string[] = [];
     client.on('message', (_t, p) => statuses.push(p.toString()));
@@ -114,8 +114,18 @@ describe('wattbridge start', () => {
       'tele/cli_plug/SENSOR',
       JSON.stringify({ Time: '2026-11-22T10:00:00', ENERGY: { Total: 12.345, Power: 42 } }),
     );
-    // Let the hub take the message; the flush interval is a minute, so only shutdown writes it.
-    await new Promise((r) => setTimeout(r, 300));
+    // The hub has taken the message once the device shows it; the flush
+    // interval is a minute, so only shutdown writes it to the file.
+    await eventually(
+      async () => {
+        const res = await fetch(`${http}/api/devices/cli_plug`);
+        if (res.status !== 200) return false;
+        const body = (await res.json()) as { readings?: { energy_total?: unknown } };
+        return body.readings?.energy_total !== undefined;
+      },
+      3000,
+      'the reading taken by the hub',
+    );
     const t0 = Date.now();
     cli.child.kill('SIGTERM');
     const exit = await cli.exited;
@@ -138,6 +148,9 @@ describe('wattbridge start', () => {
     const { http, mqtt: url } = await running(cli);
     const device = await mqtt.connectAsync(url);
     cleanup.push(() => void device.endAsync(true));
+    const commands: string[] = [];
+    device.on('message', (topic) => commands.push(topic));
+    await device.subscribeAsync('cmnd/mute/#');
     await device.publishAsync('tele/mute/LWT', 'Online');
     await eventually(
       async () => {
@@ -153,7 +166,13 @@ describe('wattbridge start', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ state: 'on' }),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The command is out (the hub waits for the device) once the device sees
+    // it; the hub's own status polls on discovery do not count.
+    await eventually(
+      () => commands.some((t) => /\/power\d*$/i.test(t)),
+      3000,
+      'the power command sent to the device',
+    );
     const t0 = Date.now();
     cli.child.kill('SIGTERM');
     const res = await pending;
