@@ -51,8 +51,7 @@ export async function startApp(cfg: HubConfig, log: Logger): Promise<App> {
     dataDir: cfg.dataDir,
     flushIntervalMs: cfg.store.flushIntervalMs,
     batchSize: cfg.store.batchSize,
-    onError: (err) =>
-      log.error({ err: err.message }, 'writing readings failed; that batch is lost'),
+    onError: (err, what) => log.error({ err: err.message }, what),
   });
   const cleanup: (() => Promise<void> | void)[] = [() => store.close()];
   let startedHub: Hub | undefined;

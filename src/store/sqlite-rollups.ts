@@ -122,12 +122,29 @@ export class SqliteRollups {
     return this.unwritten.minute.size > 0 || this.unwritten.hour.size > 0;
   }
 
-  /** Write every newest bucket not yet written; call inside a transaction. */
+  /**
+   * Write every newest bucket not yet written, inside a transaction; call
+   * settled() once it has committed. They stay marked unwritten until then,
+   * so a transaction that fails loses none of them.
+   */
   settle(): void {
     for (const level of ['minute', 'hour'] as const)
-      for (const series of this.unwritten[level]) this.settleOne(level, series);
+      for (const series of this.unwritten[level]) {
+        const { bucket, p } = this.newest[level].get(series)!;
+        this.store(level, series, bucket, p);
+      }
   }
 
+  /** The transaction that ran settle() committed. */
+  settled(): void {
+    this.unwritten.minute.clear();
+    this.unwritten.hour.clear();
+  }
+
+  /**
+   * Write one series' newest bucket now. Only inside a flush transaction,
+   * whose failure makes the store forget() and repair anyway.
+   */
   private settleOne(level: RollupLevel, series: number): void {
     if (!this.unwritten[level].delete(series)) return;
     const { bucket, p } = this.newest[level].get(series)!;

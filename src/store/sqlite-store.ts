@@ -25,8 +25,11 @@ export interface SqliteStoreOptions {
   /** Commit as soon as this many rows wait. */
   batchSize: number;
   fileName?: string;
-  onError?: (err: Error) => void;
+  /** A write that failed outside the caller's view; `what` says what it cost. */
+  onError?: (err: Error, what: string) => void;
 }
+
+const LOST_BATCH = 'writing readings failed; that batch is lost';
 
 /** Rows per page when an older file's rollups are computed on open. */
 const BACKFILL_PAGE = 50_000;
@@ -75,7 +78,7 @@ export class SqliteStore implements Store {
     this.rollupWriter = new SqliteRollups(this.db);
     this.summaryReader = new SqliteSummaries(this.db);
     if (outdated) this.recomputeRollups();
-    else this.repairIfUnclean();
+    else this.repairOnOpen();
     for (const row of this.db.prepare('SELECT id, device_id, metric FROM series').all() as {
       id: number;
       device_id: string;
@@ -191,30 +194,43 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A file the hub did not close (a crash, a kill) may lack the rollups of
-   * each series' newest buckets, which are written late (SqliteRollups):
-   * they are recomputed from the readings. The flag is cleared while the
-   * store is open and set again by close().
+   * A process that ended without close() (a crash, a kill, or a second hub
+   * on the same file still running) may have left the rollups of its
+   * series' newest buckets unwritten (SqliteRollups holds them): every
+   * series gets them recomputed from its readings on open. That costs a
+   * few statements per series, so it is done always rather than trusting a
+   * flag one of several processes could have set. When the file is locked
+   * now, the first write does it.
    */
-  private repairIfUnclean(): void {
-    const clean = this.db
-      .prepare("SELECT value FROM meta WHERE key = 'rollups_settled'")
-      .pluck()
-      .get();
-    this.db.transaction(() => {
-      if (clean !== '1') this.repairRollups();
-      this.setMeta('rollups_settled', '0');
-    })();
+  private repairOnOpen(): void {
+    try {
+      this.db.transaction(() => this.repairRollups())();
+    } catch (err) {
+      this.needsRepair = true;
+      this.opts.onError?.(
+        err as Error,
+        'recomputing the newest rollups on open failed; the first write does it',
+      );
+    }
   }
 
   private repairRollups(): void {
     for (const id of this.db.prepare('SELECT id FROM series').pluck().all() as number[])
       this.rollupWriter.repair(id);
-    this.needsRepair = false;
   }
 
-  private setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  /**
+   * Write the rollups held in memory, repairing first after a failure. A
+   * failed attempt loses nothing: the transaction rolls back and they stay
+   * held for the next one.
+   */
+  private settle(): void {
+    this.db.transaction(() => {
+      if (this.needsRepair) this.repairRollups();
+      this.rollupWriter.settle();
+    })();
+    this.rollupWriter.settled();
+    this.needsRepair = false;
   }
 
   /**
@@ -223,13 +239,14 @@ export class SqliteStore implements Store {
    * on with what is stored and the buckets stay held for the next try.
    */
   private settleForRead(): void {
-    if (!this.rollupWriter.unsettled) return;
+    if (!this.rollupWriter.unsettled && !this.needsRepair) return;
     try {
-      this.db.transaction(() => this.rollupWriter.settle())();
+      this.settle();
     } catch (err) {
-      this.rollupWriter.forget();
-      this.needsRepair = true;
-      this.opts.onError?.(err as Error);
+      this.opts.onError?.(
+        err as Error,
+        'writing the newest rollups failed; this read may miss the last minute, the next one tries again',
+      );
     }
   }
 
@@ -266,7 +283,7 @@ export class SqliteStore implements Store {
     try {
       this.flush();
     } catch (err) {
-      this.opts.onError?.(err as Error);
+      this.opts.onError?.(err as Error, LOST_BATCH);
     }
   }
 
@@ -275,6 +292,7 @@ export class SqliteStore implements Store {
     if (n === 0) return;
     try {
       this.writeBatch();
+      this.needsRepair = false;
       this.rowsWritten += n;
       this.batches++;
     } catch (err) {
@@ -446,14 +464,12 @@ export class SqliteStore implements Store {
     if (this.timer) clearInterval(this.timer);
     this.safeFlush();
     try {
-      this.db.transaction(() => {
-        if (this.needsRepair) this.repairRollups();
-        this.rollupWriter.settle();
-        this.setMeta('rollups_settled', '1');
-      })();
+      this.settle();
     } catch (err) {
-      // Left unsettled: the next open recomputes the newest buckets.
-      this.opts.onError?.(err as Error);
+      this.opts.onError?.(
+        err as Error,
+        'writing the newest rollups on close failed; the next start recomputes them',
+      );
     }
     this.db.close();
   }

@@ -274,16 +274,19 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     db.close();
   });
 
-  it('a hub killed with rollups held in memory gets them recomputed from its readings on the next open', () => {
-    const d = dir();
+  /**
+   * A real process that writes `device`'s power and energy_total over 3.5
+   * minutes of 1 Hz readings in 10 s flushes, then SIGKILLs itself; returns
+   * the points it wrote.
+   */
+  function killedWriter(dataDir: string, device: string): RawPoint[] {
     const storeJs = fileURLToPath(new URL('../../dist/store/sqlite-store.js', import.meta.url));
-    // A real process: two series over 3.5 minutes of 1 Hz readings in 10 s flushes, then SIGKILL.
     const script = `
       import { SqliteStore } from ${JSON.stringify(storeJs)};
-      const store = new SqliteStore({ dataDir: ${JSON.stringify(d.path)}, flushIntervalMs: 0, batchSize: 100000 });
+      const store = new SqliteStore({ dataDir: ${JSON.stringify(dataDir)}, flushIntervalMs: 0, batchSize: 100000 });
       for (let i = 0; i < 210; i++) {
-        store.append('plug', 'power', ${T0} + i * 1000, i % 50);
-        store.append('plug', 'energy_total', ${T0} + i * 1000 + 1, 1000 + i);
+        store.append(${JSON.stringify(device)}, 'power', ${T0} + i * 1000, i % 50);
+        store.append(${JSON.stringify(device)}, 'energy_total', ${T0} + i * 1000 + 1, 1000 + i);
         if (i % 10 === 9) store.flush();
       }
       store.flush();
@@ -293,14 +296,20 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     expect(child.signal, child.stderr.toString()).toBe('SIGKILL');
     const kept: RawPoint[] = [];
     for (let i = 0; i < 210; i++) {
-      kept.push({ deviceId: 'plug', metric: 'power', ts: T0 + i * 1000, value: i % 50 });
+      kept.push({ deviceId: device, metric: 'power', ts: T0 + i * 1000, value: i % 50 });
       kept.push({
-        deviceId: 'plug',
+        deviceId: device,
         metric: 'energy_total',
         ts: T0 + i * 1000 + 1,
         value: 1000 + i,
       });
     }
+    return kept;
+  }
+
+  it('a hub killed with rollups held in memory gets them recomputed from its readings on the next open', () => {
+    const d = dir();
+    const kept = killedWriter(d.path, 'plug');
     // As the killed process left it: every reading, but the newest minute's rollup behind.
     const raw = new Database(join(d.path, 'wattbridge.sqlite'), { readonly: true });
     expect(raw.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(420);
@@ -313,9 +322,49 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     const store = open(d.path);
     expectRollupsMatch(store, kept);
     store.close();
-    // Closed cleanly, the file opens again with nothing to recompute and the same rollups.
     const again = open(d.path);
     expectRollupsMatch(again, kept);
     again.close();
+  });
+
+  it('a second process on the same file killed while the first closes cleanly loses no rollups', () => {
+    const d = dir();
+    const first = open(d.path);
+    first.append('plugA', 'power', T0, 1);
+    first.flush();
+    const kept = killedWriter(d.path, 'plugB');
+    first.close();
+    const store = open(d.path);
+    expectRollupsMatch(store, [...kept, { deviceId: 'plugA', metric: 'power', ts: T0, value: 1 }]);
+    store.close();
+  });
+
+  it('a rollup read while the file is locked loses nothing: the next read sees every reading', () => {
+    const d = dir();
+    const errors: string[] = [];
+    const store = new SqliteStore({
+      dataDir: d.path,
+      flushIntervalMs: 0,
+      batchSize: 100_000,
+      onError: (_e, what) => errors.push(what),
+    });
+    const kept: RawPoint[] = [];
+    for (let i = 0; i < 120; i++) {
+      kept.push({ deviceId: 'plug', metric: 'energy_total', ts: T0 + i * 1000, value: 1000 + i });
+      store.append('plug', 'energy_total', T0 + i * 1000, 1000 + i);
+    }
+    store.flush();
+    const other = new Database(store.path);
+    other.exec('BEGIN IMMEDIATE'); // another writer holds the lock past the store's 1 s timeout
+    // The read goes on with what is stored, and says why it may be behind.
+    store.rollups('plug', 'energy_total', 'hour', 0, FOREVER);
+    expect(errors).toEqual([
+      'writing the newest rollups failed; this read may miss the last minute, the next one tries again',
+    ]);
+    other.exec('ROLLBACK');
+    other.close();
+    store.flush(); // nothing queued
+    expectRollupsMatch(store, kept);
+    store.close();
   });
 });
