@@ -103,6 +103,55 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await shot(page, 'phone.png');
   });
 
+  /** Layout shifts (Layout Instability API) from now on, not caused by input. */
+  const watchShifts = (page: Page) =>
+    page.evaluate(`window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
+      }).observe({ type: 'layout-shift' });`);
+  const shifts = (page: Page) => page.evaluate('window.__shifts') as Promise<number[]>;
+
+  it('does not shift its layout as live data arrives: the wall and the meter page', async () => {
+    const wall = await open('', WALL);
+    for (const id of PLUG_IDS) await tile(wall, id).locator('.num').first().waitFor();
+    await wall.locator('.meters article').first().waitFor();
+    await watchShifts(wall);
+    // A plug switched off and on again over MQTT (its switch and power change), while the
+    // meter's telegrams arrive every second and the last-seen times tick.
+    const t = tile(wall, 'sp_w.r1.c3');
+    const client = await mqtt.connectAsync(rig.mqttUrl, { reconnectPeriod: 0 });
+    try {
+      for (const [cmd, shown] of [
+        ['OFF', 'false'],
+        ['ON', 'true'],
+      ] as const) {
+        await client.publishAsync('cmnd/plug_3/POWER', cmd);
+        await eventually(
+          async () => (await t.locator('.switch').getAttribute('aria-checked')) === shown,
+          8000,
+          `the tile to show ${cmd}`,
+        );
+      }
+    } finally {
+      await client.endAsync();
+    }
+    expect(await shifts(wall)).toEqual([]);
+
+    const { devices } = (await (await fetch(`${rig.baseUrl}/api/devices`)).json()) as {
+      devices: { id: string; protocol: string; readings: Record<string, unknown> }[];
+    };
+    const meter = devices.find((d) => d.protocol === 'dsmr' && d.readings.power_import)!;
+    const page = await open(`#/meter/${encodeURIComponent(meter.id)}`, DESKTOP);
+    await eventually(async () => (await text(page, '[data-field="today.import"]')) !== '', 10_000);
+    await watchShifts(page);
+    // Three more telegrams, each redrawing the page's figures.
+    const ok = async () =>
+      ((await (await fetch(`${rig.baseUrl}/api/status`)).json()) as { p1: { ok: number } }).p1.ok;
+    const start = await ok();
+    await eventually(async () => (await ok()) >= start + 3, 10_000, 'three more telegrams');
+    expect(await shifts(page)).toEqual([]);
+  });
+
   it('switches a plug from its tile, and the tile follows the plug', async () => {
     const page = await open('', DESKTOP);
     const plug = rig.fleet.plugs[1]!; // plug_2, sp_w.r1.c2
