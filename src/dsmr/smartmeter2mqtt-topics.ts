@@ -123,8 +123,10 @@ export class Smartmeter2mqttTopics {
   publishes(message: Readonly<Smartmeter2mqttMessage>, json: string, at: number): MqttPublish[] {
     const prefix = this.options.prefix;
     const out: MqttPublish[] = [];
-    // The unretained topics go first: aedes (the embedded broker) lost the
-    // live delivery of retained messages that an unretained one followed.
+    // The unretained topics go first: an aedes broker drops the live delivery
+    // of a retained publish that an unretained one follows closely (the
+    // embedded broker works around it, see numberPublishesAsEmitted; an
+    // external aedes does not).
     const usage = this.usageChange(message, at);
     if (usage !== null)
       out.push({ topic: `${prefix}/status/usage`, payload: JSON.stringify(usage), retain: false });

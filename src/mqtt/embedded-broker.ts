@@ -26,6 +26,37 @@ interface AedesPacket {
   qos?: number;
 }
 
+/** The parts of aedes that numberPublishesAsEmitted reaches; its types leave them out. */
+interface AedesInternals {
+  id: string;
+  counter: number;
+  mq: {
+    emit(
+      packet: { brokerId?: string; brokerCounter?: number },
+      cb?: (err?: Error) => void,
+    ): unknown;
+  };
+}
+
+/**
+ * aedes 1.2 numbers each publish as it arrives (brokerCounter) but emits a
+ * retained one only after storing it, so a plain publish read in the same
+ * chunk goes out first. Each TCP subscriber's duplicate filter keeps the
+ * highest number seen, so it then dropped the retained message as already
+ * delivered: a plug's retained `LWT Online` followed by its first telemetry
+ * never reached the subscribers. Numbered as they are emitted, publishes
+ * reach the filter in number order; overlapping subscriptions still get one
+ * copy, since one emission carries one number.
+ */
+function numberPublishesAsEmitted(aedes: AedesBroker): void {
+  const broker = aedes as unknown as AedesInternals;
+  const emit = broker.mq.emit.bind(broker.mq);
+  broker.mq.emit = (packet, cb) => {
+    if (packet.brokerId === broker.id) packet.brokerCounter = ++broker.counter;
+    return emit(packet, cb);
+  };
+}
+
 /**
  * The embedded broker and the hub's in-process view of it. Devices connect
  * over TCP; the hub subscribes and publishes through aedes directly, so its
@@ -97,6 +128,7 @@ export class EmbeddedBroker extends EventEmitter implements Bus {
       authorizeForward: (client: { id: string; close(): void }, packet: AedesPacket) =>
         packet.topic === SHED_TOPIC || !guard.admitForward(client as never) ? null : packet,
     } as never);
+    numberPublishesAsEmitted(this.broker);
     this.server = createServer((socket) => {
       this.sockets.add(socket);
       // Nagle plus delayed ACKs would add ~40 ms to every command and reply.
