@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './tmp.js';
 
 /** The built CLI, exactly as `npx wattbridge` runs it (npm test builds first). */
 export const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
@@ -35,4 +36,29 @@ export function runCli(
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { child, stdout: () => out, stderr: () => err, logs, exited };
+}
+
+/**
+ * `wattbridge start` on a fresh data folder with the MQTT and HTTP ports
+ * the system picks, plus `extra` flags; `onCleanup` is handed the process's
+ * kill and the folder's removal. `dataDir` is that folder.
+ */
+export function startHubCli(
+  extra: string[],
+  onCleanup: (f: () => void) => void,
+): RunningCli & { dataDir: string } {
+  const dir = tempDir('wattbridge-cli-');
+  onCleanup(() => dir.remove());
+  const cli = runCli([
+    'start',
+    '--data-dir',
+    dir.path,
+    '--mqtt-port',
+    '0',
+    '--http-port',
+    '0',
+    ...extra,
+  ]);
+  onCleanup(() => cli.child.kill('SIGKILL'));
+  return { ...cli, dataDir: dir.path };
 }

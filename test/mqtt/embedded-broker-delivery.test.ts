@@ -1,7 +1,6 @@
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
+import { startEmbeddedBroker } from '../helpers/embedded-broker.js';
 import { eventually } from '../helpers/hub.js';
 
 /**
@@ -17,18 +16,7 @@ describe('embedded broker delivery to TCP subscribers', () => {
   });
 
   async function broker(): Promise<string> {
-    const b = new EmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      log: pino({ level: 'silent' }),
-      limits: {
-        maxPublishRate: 1e9,
-        maxQueued: 1e9,
-        maxClientBufferBytes: 1 << 20,
-        slowClientTimeoutMs: 5000,
-      },
-    });
-    await b.start();
+    const b = await startEmbeddedBroker();
     cleanup.push(() => b.stop());
     return `mqtt://127.0.0.1:${b.port}`;
   }

@@ -1,8 +1,7 @@
 import mqtt from 'mqtt';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
 import { slowSubscriber } from '../../src/sim/stuck-subscriber.js';
+import { startEmbeddedBroker } from '../helpers/embedded-broker.js';
 import { eventually } from '../helpers/hub.js';
 
 /**
@@ -20,18 +19,10 @@ describe('embedded broker under overload', () => {
     'sheds and disconnects a stuck subscriber and keeps delivering in-process',
     { timeout: 60_000 },
     async () => {
-      const broker = new EmbeddedBroker({
-        host: '127.0.0.1',
-        port: 0,
-        log: pino({ level: 'silent' }),
-        limits: {
-          maxPublishRate: 1e9,
-          maxQueued: 1e9,
-          maxClientBufferBytes: 64 * 1024,
-          slowClientTimeoutMs: 300,
-        },
+      const broker = await startEmbeddedBroker({
+        maxClientBufferBytes: 64 * 1024,
+        slowClientTimeoutMs: 300,
       });
-      await broker.start();
       cleanup.push(() => broker.stop());
       let received = 0;
       broker.onMessage(() => received++);
@@ -67,18 +58,7 @@ describe('embedded broker under overload', () => {
   );
 
   it('sheds what a client publishes beyond its rate, and counts it', async () => {
-    const broker = new EmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      log: pino({ level: 'silent' }),
-      limits: {
-        maxPublishRate: 100,
-        maxQueued: 1e9,
-        maxClientBufferBytes: 1 << 20,
-        slowClientTimeoutMs: 1000,
-      },
-    });
-    await broker.start();
+    const broker = await startEmbeddedBroker({ maxPublishRate: 100, slowClientTimeoutMs: 1000 });
     cleanup.push(() => broker.stop());
     let received = 0;
     broker.onMessage(() => received++);

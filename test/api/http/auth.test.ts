@@ -2,12 +2,11 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthStatus, ErrorBody } from '../../../src/api/http/schemas.js';
-import { runCli, type RunningCli } from '../../helpers/cli.js';
+import { startHubCli, type RunningCli } from '../../helpers/cli.js';
 import { startApiHub, type ApiHub } from '../../helpers/api-hub.js';
 import { apiClient, type Answer, type ApiClient } from '../../helpers/http-api.js';
 import { eventually, startTestHub } from '../../helpers/hub.js';
 import { LiveClient, liveUrl, RefusedUpgrade } from '../../helpers/live-client.js';
-import { tempDir } from '../../helpers/tmp.js';
 
 const TOKEN = 'correct-horse-battery';
 
@@ -217,22 +216,7 @@ describe('wattbridge start and the API token', () => {
   const cleanup: (() => void)[] = [];
   afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
-  function start(extra: string[]): RunningCli {
-    const dir = tempDir('wattbridge-auth-');
-    const cli = runCli([
-      'start',
-      '--data-dir',
-      dir.path,
-      '--mqtt-port',
-      '0',
-      '--http-port',
-      '0',
-      ...extra,
-    ]);
-    cleanup.push(() => dir.remove());
-    cleanup.push(() => cli.child.kill('SIGKILL'));
-    return cli;
-  }
+  const start = (extra: string[]): RunningCli => startHubCli(extra, (f) => cleanup.push(f));
 
   const listening = (cli: RunningCli) =>
     eventually(

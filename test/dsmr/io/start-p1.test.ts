@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MeterModel } from '../../../src/sim/dsmr/model.js';
 import { startTcpSink } from '../../../src/sim/dsmr/tcp.js';
-import { runCli } from '../../helpers/cli.js';
+import { startHubCli } from '../../helpers/cli.js';
 import { eventually } from '../../helpers/hub.js';
-import { tempDir } from '../../helpers/tmp.js';
 import { deferCleanup } from './helpers.js';
 
 interface Snapshot {
@@ -37,24 +36,17 @@ describe('wattbridge start with a P1 meter', () => {
     const pump = setInterval(() => sink.send(meter.telegramAt(startMs + 1000 * n++)), 200);
     defer(() => clearInterval(pump));
 
-    const dir = tempDir('wattbridge-p1-');
-    defer(() => dir.remove());
-    const cli = runCli([
-      'start',
-      '--data-dir',
-      dir.path,
-      '--mqtt-port',
-      '0',
-      '--http-port',
-      '0',
-      '--p1-tcp',
-      `127.0.0.1:${sink.port}`,
-      '--p1-mqtt-prefix',
-      'smartmeter',
-      '--store-flush-interval-ms',
-      '50',
-    ]);
-    defer(() => cli.child.kill('SIGKILL'));
+    const cli = startHubCli(
+      [
+        '--p1-tcp',
+        `127.0.0.1:${sink.port}`,
+        '--p1-mqtt-prefix',
+        'smartmeter',
+        '--store-flush-interval-ms',
+        '50',
+      ],
+      defer,
+    );
     const running = await eventually(
       () => cli.logs().find((l) => l.msg === 'wattbridge is running; Ctrl-C stops it'),
       15_000,
@@ -116,7 +108,7 @@ describe('wattbridge start with a P1 meter', () => {
     clearInterval(pump);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
-    const db = new Database(join(dir.path, 'wattbridge.sqlite'), { readonly: true });
+    const db = new Database(join(cli.dataDir, 'wattbridge.sqlite'), { readonly: true });
     defer(() => db.close());
     const count = (deviceId: string, metric: string) =>
       (
