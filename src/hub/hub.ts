@@ -4,7 +4,7 @@ import type { Command, PowerState } from '../core/commands.js';
 import { withDeadline } from '../core/deadline.js';
 import type { Driver } from '../core/driver.js';
 import { DecodeError } from '../core/driver.js';
-import { deviceIdProblem } from '../core/device-id.js';
+import { deviceIdProblem, gridOf } from '../core/device-id.js';
 import { HubError, UNREACHABLE_MESSAGE } from '../core/errors.js';
 import type { DeviceEvent, NativeRef, Protocol } from '../core/events.js';
 import type { Bus, BusState } from '../mqtt/bus.js';
@@ -495,6 +495,19 @@ export class Hub extends EventEmitter {
       );
     if (this.registry.get(newId) || this.names.isConfigured(newId))
       throw new HubError('conflict', `The id "${newId}" is taken by another device`);
+    const place = gridOf(newId);
+    // `w.r1.c2`, `sp_w.r1.c2` and `sp_w.r01.c2` are one place on the wall.
+    const holder =
+      place &&
+      [...this.registry.all()].find((d) => {
+        const p = d !== dev ? gridOf(d.id) : undefined;
+        return p?.type === place.type && p.row === place.row && p.column === place.column;
+      });
+    if (holder)
+      throw new HubError(
+        'conflict',
+        `The grid place ${place.type} row ${place.row} column ${place.column} is taken by "${holder.id}"`,
+      );
     try {
       this.opts.store.renameDevice(id, newId);
     } catch (err) {
@@ -535,7 +548,11 @@ export class Hub extends EventEmitter {
 
   private driverOf(dev: DeviceState): Driver {
     const r = this.routes.find((x) => x.driver.name === dev.protocol);
-    if (!r) throw new HubError('unsupported', `No driver for protocol ${dev.protocol}`);
+    if (!r)
+      throw new HubError(
+        'unsupported',
+        `Device "${dev.id}" (${dev.protocol}) only reports readings: it has nothing to switch or set`,
+      );
     return r.driver;
   }
 
@@ -639,7 +656,11 @@ export class Hub extends EventEmitter {
       );
     try {
       await this.send(dev, command);
-      if (command.kind === 'countdown') this.timers.cancelCountdown(dev.id, command.relay);
+      if (command.kind === 'countdown') {
+        // The device's own countdown replaces one the hub was running.
+        this.timers.cancelCountdown(dev.id, command.relay);
+        this.clearHubCountdown(dev.id, command.relay);
+      }
       return { by: 'device' };
     } catch (err) {
       if (!(err instanceof HubError && err.code === 'unsupported') || command.kind === 'poll')

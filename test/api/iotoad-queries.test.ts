@@ -271,6 +271,11 @@ describe('IoToad query/influx_query', () => {
       ['power', { id: 'sp_w.r1.c1', row: 1 }, 'Specified both a row and an identifier'],
       ['power', { from: 'yesterday' }, "Invalid FROM date 'yesterday'"],
       ['power', { to: '2026-13-01' }, "Invalid TO date '2026-13-01'"],
+      [
+        'power',
+        { from: 1795333080000 },
+        'Invalid FROM date 1795333080000: as epoch seconds that is after the year 5000; epoch milliseconds? give seconds',
+      ],
       ['power', { from: 200, to: 100 }, 'FROM date is after TO date'],
       ['power', { interval: '5 minutes' }, "Invalid interval '5 minutes'"],
       ['power', { group: 'type' }, "Invalid group 'type'"],

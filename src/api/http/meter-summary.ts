@@ -24,6 +24,14 @@ function mbusOf(meter: DeviceSnapshot, all: readonly DeviceSnapshot[]): DeviceSn
   return all.filter((d) => d.protocol === 'dsmr' && d.info.name?.includes(tag));
 }
 
+/**
+ * Registers count in thousandths (Wh of kWh, dm³ of m³): a difference of two
+ * is cut back to that, so 12785.133 − 12785.123 reads 0.01, not 0.0100000000002.
+ */
+function thousandths(v: number | undefined): number | null {
+  return v === undefined ? null : Math.round(v * 1000) / 1000;
+}
+
 function periodEnergy(
   store: Store,
   meter: DeviceSnapshot,
@@ -33,9 +41,9 @@ function periodEnergy(
 ): MeterSummary['today'] {
   const [imported] = energyWh(store, { devices: [meter.id], from, to });
   return {
-    importWh: imported?.value ?? null,
-    exportWh: counterRise(store, meter.id, EXPORT_COUNTERS, from, to) ?? null,
-    gasM3: (gas && counterRise(store, gas.id, [['gas_total']], from, to)) ?? null,
+    importWh: thousandths(imported?.value),
+    exportWh: thousandths(counterRise(store, meter.id, EXPORT_COUNTERS, from, to)),
+    gasM3: thousandths(gas && counterRise(store, gas.id, [['gas_total']], from, to)),
   };
 }
 

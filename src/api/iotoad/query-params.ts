@@ -71,6 +71,12 @@ export function duration(v: unknown): number | undefined {
   return m ? Number(m[1]) * DURATION_MS[m[2]!]! : undefined;
 }
 
+/**
+ * Epoch seconds from here on (the year 5000) are a time given in milliseconds
+ * by mistake, not a query anyone means: refused rather than answered empty.
+ */
+const MAX_EPOCH_MS = 95_617_584_000_000;
+
 /** Epoch seconds (number or numeric string, fractions allowed) or an RFC 3339 time -> epoch ms. */
 function time(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v * 1000 : undefined;
@@ -166,6 +172,10 @@ export function parseQuery(
     if (ms === undefined)
       problems.push(
         `Invalid ${edge.toUpperCase()} date ${show(p[edge])}: use epoch seconds or RFC 3339 (2026-11-22T10:00:00Z)`,
+      );
+    else if (Math.abs(ms) >= MAX_EPOCH_MS)
+      problems.push(
+        `Invalid ${edge.toUpperCase()} date ${show(p[edge])}: as epoch seconds that is after the year 5000; epoch milliseconds? give seconds`,
       );
     else q[edge] = ms;
   }

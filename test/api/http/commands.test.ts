@@ -168,6 +168,18 @@ describe('HTTP API: commands', () => {
     await api.post('/api/devices/cmd_plug/power', { state: 'off' });
   });
 
+  it("drops the hub's countdown when the plug's own replaces it", async () => {
+    const hub = CountdownResult.parse(
+      (await api.post('/api/devices/cmd_plug/countdown', { seconds: 600, state: 'on' })).body,
+    );
+    expect(hub.by).toBe('hub');
+    expect((await device('cmd_plug')).countdowns).toHaveLength(1);
+    const own = await api.post('/api/devices/cmd_plug/countdown', { seconds: 900, state: 'off' });
+    expect(CountdownResult.parse(own.body).by).toBe('device');
+    expect((await device('cmd_plug')).countdowns).toEqual([]);
+    await api.post('/api/devices/cmd_plug/power', { state: 'off' });
+  });
+
   it('refuses countdowns of 0 s, a day or more, fractions and bad bodies', async () => {
     const post = (body: unknown) => api.post('/api/devices/cmd_plug/countdown', body);
     for (const seconds of [0, -5, 86_400, 1.5, '10', null])

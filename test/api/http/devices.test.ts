@@ -161,6 +161,14 @@ describe('HTTP API: devices', () => {
     expect(plug.relayState(1)).toBe(false);
     // The same id again is no change.
     expect((await api.patch('/api/devices/sp_p.r4.c3', { id: 'sp_p.r4.c3' })).status).toBe(200);
+    // Another spelling of that place (no sp_, a leading zero) is the same place: taken.
+    for (const spelling of ['p.r4.c3', 'sp_p.r04.c3']) {
+      const twin = await api.patch('/api/devices/dev_gone', { id: spelling });
+      expect(twin.status, spelling).toBe(409);
+      expect(ErrorBody.parse(twin.body).error).toBe(
+        'The grid place p row 4 column 3 is taken by "sp_p.r4.c3"',
+      );
+    }
   });
 
   it('refuses a rename to a taken id (409), a bad id or body (400), an unknown device (404)', async () => {

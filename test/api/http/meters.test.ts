@@ -164,6 +164,13 @@ describe('HTTP API: P1 meters', () => {
     expect(s.capacityPeak).toEqual({ w: 1566, ts: '2023-02-01T01:00:00.000Z' });
     expect(s.mbus).toEqual([]);
     expect(s.telegram).toMatchObject({ crc: true, currentUsage: 0.182, currentTarrif: 1 });
+    // A meter has no relay: switching it says so.
+    const power = await api.post(`/api/devices/${BELGIAN_ID}/power`, { state: 'on' });
+    expect(power.status).toBe(422);
+    expect(ErrorBody.parse(power.body)).toEqual({
+      error: `Device "${BELGIAN_ID}" (dsmr) only reports readings: it has nothing to switch or set`,
+      code: 'unsupported',
+    });
     // Its telegram is from 2023: nothing of it counts for today or this month.
     expect(s.today).toEqual({ importWh: null, exportWh: null, gasM3: null });
     expect(s.month).toEqual({ importWh: null, exportWh: null, gasM3: null });
@@ -225,6 +232,9 @@ describe('HTTP API: P1 meters', () => {
     expect(s.today.exportWh).toBeCloseTo(delivered(telegrams.length - 1) - delivered(0), 6);
     expect(s.today.gasM3).not.toBeNull();
     expect(s.today.gasM3).toBeGreaterThanOrEqual(0);
+    // In the meter's own thousandths, without floating-point tails.
+    for (const v of [s.today.importWh, s.today.exportWh, s.today.gasM3])
+      expect(v).toBe(Number(v!.toFixed(3)));
     expect(s.month.gasM3).toBe(s.today.gasM3);
     expect(s.capacityPeak).toBeNull();
     expect(s.mbus.map((d) => d.info.model)).toEqual(['gas meter']);

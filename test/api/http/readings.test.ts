@@ -199,6 +199,7 @@ describe('HTTP API: readings', () => {
     // One problem per bad parameter, as the schema-checked parameters get.
     expect(three.problems).toHaveLength(3);
     await bad('from=yesterday', "Invalid FROM date 'yesterday'");
+    await bad('to=1795333080000', 'epoch milliseconds? give seconds');
     await bad('from=-1h&to=-2h', 'FROM date is after TO date');
     await bad('n=5', 'Parameter n applies only');
     await bad('operation=top', 'Invalid n');
