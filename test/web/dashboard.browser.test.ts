@@ -323,6 +323,28 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await shot(page, 'meter.png');
   });
 
+  it('shows a gas meter by its total, without a power chart; a plug on the meter page says it is none', async () => {
+    const { devices } = (await (await fetch(`${rig.baseUrl}/api/devices`)).json()) as {
+      devices: { id: string; readings: Record<string, { value: number }> }[];
+    };
+    const gas = devices.find((d) => d.readings.gas_total)!;
+    const page = await open(`#/device/${encodeURIComponent(gas.id)}`, DESKTOP);
+    await eventually(
+      async () =>
+        (await text(page, '.now .big')) === `${gas.readings.gas_total!.value.toFixed(3)} m³ gas`,
+      10_000,
+      'the gas total as the device is now',
+    );
+    expect(await page.locator('text=Last 5 minutes').count()).toBe(0);
+
+    const plug = await open(`#/meter/${PLUG_IDS[0]}`, DESKTOP);
+    await plug.locator('.placeholder').waitFor({ timeout: 10_000 });
+    expect(await text(plug, '.placeholder')).toContain(
+      `Device "${PLUG_IDS[0]}" is not a P1 electricity meter.`,
+    );
+    expect(await plug.locator('.card').count()).toBe(0);
+  });
+
   it('renames a device to a grid id, and it moves onto the wall', async () => {
     const page = await open('#/device/plug_8', DESKTOP);
     const form = page.locator('form[data-form="rename"]');

@@ -101,7 +101,9 @@ export class TimeChart {
         { ...axis, space: 70 },
         {
           ...axis,
-          size: 52,
+          // Wide enough for the longest label (a gas total reads 6,095.767).
+          size: (_u, values) =>
+            Math.max(52, 12 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))),
           values: (_u, splits) => splits.map((v) => measured(v, unit).value),
         },
       ],
@@ -119,7 +121,8 @@ export class TimeChart {
           width: s.bars ? 0 : 1.5,
           fill: s.bars ? s.color : `${s.color}1f`,
           spanGaps: !s.bars,
-          points: { show: false },
+          // A line needs two points: a lone one (a day of one reading) is drawn as a dot.
+          points: { show: (u, si) => !s.bars && presentCount(u.data[si] ?? []) < 2 },
           value: (u, _v, si, idx) => {
             const at = idx ?? lastIndex(u.data[si] ?? []);
             const x = at === null ? null : (u.data[si]?.[at] ?? null);
@@ -130,6 +133,13 @@ export class TimeChart {
       ],
     };
   }
+}
+
+function presentCount(values: ArrayLike<number | null | undefined>): number {
+  let n = 0;
+  for (let i = 0; i < values.length && n < 2; i++)
+    if (values[i] !== null && values[i] !== undefined) n++;
+  return n;
 }
 
 function lastIndex(values: ArrayLike<number | null | undefined>): number | null {

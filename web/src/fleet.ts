@@ -4,6 +4,7 @@
  * from polling) and told to the views as small changes so a tile redraws
  * alone.
  */
+import { measured, power, type Shown } from './format.js';
 import type { DeviceSnapshot, HubState, LiveMessage, OnOff } from './types.js';
 
 export type FleetChange =
@@ -153,4 +154,22 @@ export function powerNow(d: DeviceSnapshot): number | null {
   if (r.power_import || r.power_export)
     return (r.power_import?.value ?? 0) - (r.power_export?.value ?? 0);
   return null;
+}
+
+/**
+ * The value a device is shown by: power for plugs and meters, the total for
+ * gas, water and heat meters (which have no power); `label` says which.
+ */
+export function headline(d: DeviceSnapshot): Shown & { label: string } {
+  const w = powerNow(d);
+  if (w !== null) return { ...power(w), label: isElectricityMeter(d) ? 'net' : '' };
+  for (const metric of ['gas_total', 'water_total', 'hot_water_total', 'heat_total']) {
+    const r = d.readings[metric];
+    if (r)
+      return {
+        ...measured(r.value, r.unit),
+        label: metric.replace(/_total$/, '').replace('_', ' '),
+      };
+  }
+  return { ...power(null), label: '' };
 }

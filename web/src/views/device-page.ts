@@ -6,8 +6,8 @@
 import { plainError } from '../api.js';
 import type { AppContext, View } from '../context.js';
 import { card, child, facts, h, setAttr, setText } from '../dom.js';
-import { displayName, isElectricityMeter, ownName, powerNow, type FleetChange } from '../fleet.js';
-import { ago, joined, measured, power, protocolName, when } from '../format.js';
+import { displayName, headline, isElectricityMeter, ownName, type FleetChange } from '../fleet.js';
+import { ago, joined, measured, protocolName, when } from '../format.js';
 import { deviceHref, meterHref } from '../router.js';
 import type { DeviceSnapshot } from '../types.js';
 import { DeviceControls } from './controls.js';
@@ -120,16 +120,18 @@ export class DevicePage implements View {
         }),
       ]),
     );
-    const powerMetric = d.readings.power ? 'power' : 'power_import';
-    const live = new LiveChart(
-      this.ctx,
-      d.id,
-      [{ metric: powerMetric, label: 'Power', color: BLUE }],
-      'W',
-    );
+    // Gas, water and heat meters have no power: no live power chart for them.
+    const powerMetric = d.readings.power
+      ? 'power'
+      : d.readings.power_import
+        ? 'power_import'
+        : null;
+    const live = powerMetric
+      ? new LiveChart(this.ctx, d.id, [{ metric: powerMetric, label: 'Power', color: BLUE }], 'W')
+      : null;
     const history = new HistoryCharts(this.ctx, d.id, historyMetrics(d));
     const controls = d.relays.length > 0 ? new DeviceControls(this.ctx, d) : null;
-    this.parts = [live, history, ...(controls ? [controls] : [])];
+    this.parts = [...(live ? [live] : []), history, ...(controls ? [controls] : [])];
 
     this.el.replaceChildren(
       backLink(),
@@ -183,7 +185,7 @@ export class DevicePage implements View {
           h('p', { class: 'secondary' }),
           this.messageEl,
         ),
-        card('Last 5 minutes', live.el),
+        live ? card('Last 5 minutes', live.el) : null,
         h('section', { class: 'card wide' }, h('h2', null, 'History'), history.el),
         controls ? card('Timers', controls.el) : null,
         card('Identity', this.identity(d), this.renameForm(d)),
@@ -196,9 +198,12 @@ export class DevicePage implements View {
   private refresh(): void {
     const d = this.ctx.fleet.get(this.id);
     if (!d || this.shownId === null) return;
-    const shown = power(powerNow(d));
+    const shown = headline(d);
     setText(child(this.el, '.now .num'), shown.value);
-    setText(child(this.el, '.now .unit'), shown.unit);
+    setText(
+      child(this.el, '.now .unit'),
+      shown.label ? `${shown.unit} ${shown.label}` : shown.unit,
+    );
     setText(child(this.el, '.secondary'), secondaryReadings(d));
     setAttr(this.el, 'data-availability', d.availability);
     setText(child(this.el, '.availability'), `${d.availability} (${d.availabilityReason})`);

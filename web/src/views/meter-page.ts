@@ -4,7 +4,7 @@
  * M-Bus meters and when the last telegram came. Re-read from
  * `/api/meters/:id` on each telegram (at most one request in flight).
  */
-import { plainError } from '../api.js';
+import { ApiError, plainError } from '../api.js';
 import type { AppContext, View } from '../context.js';
 import { card, facts, h, setText } from '../dom.js';
 import { displayName, type FleetChange } from '../fleet.js';
@@ -58,6 +58,8 @@ export class MeterPage implements View {
   private again = false;
   private lastFetch = 0;
   private soon: number | undefined;
+  /** The id is no P1 meter on this hub: the page says so and asks no more. */
+  private gone = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -126,6 +128,7 @@ export class MeterPage implements View {
 
   /** One request at a time; telegrams arriving meanwhile make one more afterwards. */
   private async load(): Promise<void> {
+    if (this.gone) return;
     if (this.inFlight) {
       this.again = true;
       return;
@@ -136,7 +139,8 @@ export class MeterPage implements View {
       this.show(await this.ctx.api.get<MeterSummary>(`api/meters/${encodeURIComponent(this.id)}`));
       setText(this.error, '');
     } catch (err) {
-      setText(this.error, `Could not read the meter: ${plainError(err)}`);
+      if (err instanceof ApiError && err.status === 404) this.notAMeter(plainError(err));
+      else setText(this.error, `Could not read the meter: ${plainError(err)}`);
     } finally {
       this.inFlight = false;
       if (this.again) {
@@ -144,6 +148,22 @@ export class MeterPage implements View {
         void this.load();
       }
     }
+  }
+
+  /** No empty cards and charts for something that is not there: what it is instead, if anything. */
+  private notAMeter(why: string): void {
+    this.gone = true;
+    this.live.destroy();
+    const d = this.ctx.fleet.get(this.id);
+    this.el.replaceChildren(
+      backLink(),
+      h(
+        'div',
+        { class: 'placeholder' },
+        `${why}.`,
+        d ? h('a', { href: deviceHref(d.id), class: 'meter-link' }, ' Its device page →') : null,
+      ),
+    );
   }
 
   private show(m: MeterSummary): void {

@@ -6,29 +6,14 @@
 import { plainError } from '../api.js';
 import type { AppContext } from '../context.js';
 import { child, h, setAttr, setText } from '../dom.js';
-import { displayName, isElectricityMeter, ownName, powerNow } from '../fleet.js';
-import { ago, measured, power, protocolName, type Shown } from '../format.js';
+import { displayName, headline, isElectricityMeter, ownName } from '../fleet.js';
+import { ago, protocolName } from '../format.js';
 import { deviceHref, meterHref } from '../router.js';
 import type { DeviceSnapshot } from '../types.js';
 import { RelaySwitch } from './switch.js';
 
 /** How long a failed switch's message stays on the tile. */
 const MESSAGE_MS = 15_000;
-
-/** The value a tile shows big: power for plugs and meters, the total for gas and water meters. */
-function headline(d: DeviceSnapshot): Shown & { label: string } {
-  const w = powerNow(d);
-  if (w !== null) return { ...power(w), label: isElectricityMeter(d) ? 'net' : '' };
-  for (const metric of ['gas_total', 'water_total', 'hot_water_total', 'heat_total']) {
-    const r = d.readings[metric];
-    if (r)
-      return {
-        ...measured(r.value, r.unit),
-        label: metric.replace(/_total$/, '').replace('_', ' '),
-      };
-  }
-  return { ...power(null), label: '' };
-}
 
 export class DeviceTile {
   readonly el: HTMLElement;
