@@ -61,6 +61,42 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
   if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }
 
+/** The output is gone: closed by its reader (`| head -1`) or failing (a full disk). */
+class OutputClosed extends Error {
+  constructor(readonly failure: NodeJS.ErrnoException) {
+    super(failure.message);
+  }
+}
+
+/**
+ * stdout that may close under us: its 'error' event is taken (else Node
+ * dies of it with a stack trace) and the next write throws OutputClosed,
+ * so the command stops reading and says so in one line, or not at all when
+ * the reader simply had enough (EPIPE).
+ */
+class GuardedOutput {
+  private failure: NodeJS.ErrnoException | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.failure = err;
+      this.wake?.();
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.failure) throw new OutputClosed(this.failure);
+    if (!this.stream.write(text))
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.stream.once('drain', resolve);
+      });
+    this.wake = null;
+    if (this.failure) throw new OutputClosed(this.failure);
+  }
+}
+
 /** Counts across all inputs; only the exit status needs them. */
 interface Totals {
   valid: number;
@@ -76,6 +112,7 @@ class SourceRun {
     private readonly name: string,
     private readonly settings: Settings,
     private readonly io: DsmrParseIo,
+    private readonly out: GuardedOutput,
     private readonly totals: Totals,
   ) {
     this.decoder = new DsmrDecoder({ key: settings.key, aad: settings.aad });
@@ -102,7 +139,7 @@ class SourceRun {
           this.settings.format === 'smartmeter2mqtt'
             ? toSmartmeter2mqtt(r.telegram)
             : telegramToJson(r.telegram);
-        await write(this.io.stdout, `${JSON.stringify(json)}\n`);
+        await this.out.write(`${JSON.stringify(json)}\n`);
       } else {
         await write(
           this.io.stderr,
@@ -132,12 +169,14 @@ async function runSource(
   stream: NodeJS.ReadableStream,
   settings: Settings,
   io: DsmrParseIo,
+  out: GuardedOutput,
   totals: Totals,
 ): Promise<void> {
-  const run = new SourceRun(name, settings, io, totals);
+  const run = new SourceRun(name, settings, io, out, totals);
   try {
     for await (const chunk of stream) await run.push(asBuffer(chunk));
   } catch (e) {
+    if (e instanceof OutputClosed) throw e;
     await write(io.stderr, `${name}: cannot read: ${(e as Error).message}\n`);
     return;
   }
@@ -175,10 +214,19 @@ export async function dsmrParseCommand(argv: string[], io: DsmrParseIo): Promise
   }
 
   const totals: Totals = { valid: 0 };
+  const out = new GuardedOutput(io.stdout);
   if (files.length === 0) files = ['-'];
-  for (const file of files) {
-    if (file === '-') await runSource('stdin', io.stdin, settings, io, totals);
-    else await runSource(file, createReadStream(file), settings, io, totals);
+  try {
+    for (const file of files) {
+      if (file === '-') await runSource('stdin', io.stdin, settings, io, out, totals);
+      else await runSource(file, createReadStream(file), settings, io, out, totals);
+    }
+  } catch (e) {
+    if (!(e instanceof OutputClosed)) throw e;
+    // `| head -1` had what it wanted: no complaint.
+    if (e.failure.code === 'EPIPE') return totals.valid > 0 ? 0 : 1;
+    await write(io.stderr, `dsmr parse: cannot write the output: ${e.failure.message}\n`);
+    return 1;
   }
   return totals.valid > 0 ? 0 : 1;
 }

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dsmrParseCommand } from '../../src/cli/dsmr-parse.js';
+import { BIN } from '../helpers/cli.js';
 import { encryptFrame, fixture, fixturePath } from './fixtures.js';
 
 interface Run {
@@ -167,6 +169,54 @@ describe('wattbridge dsmr parse', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('looks like encrypted DLMS frames');
     expect(r.stderr).toContain('--key');
+  });
+
+  it('stops quietly, exit 0, when its reader closes the pipe (| head -1)', async () => {
+    const file = path.join(tmp, 'many.txt');
+    // About 1.2 MB of telegrams: far more than a pipe holds.
+    writeFileSync(
+      file,
+      Buffer.concat(Array.from({ length: 2000 }, () => fixture('dsmr-reader-5b-fluvius.txt'))),
+    );
+    const child = spawn(process.execPath, [BIN, 'dsmr', 'parse', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const first = await new Promise<string>((resolve) => {
+      let seen = '';
+      child.stdout.on('data', (c: Buffer) => {
+        seen += c.toString();
+        if (seen.includes('\n')) {
+          child.stdout.destroy();
+          resolve(seen.slice(0, seen.indexOf('\n')));
+        }
+      });
+    });
+    expect(JSON.parse(first)).toMatchObject({ header: 'FLU5S456789_A', crcChecked: true });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('says in one line that it cannot write when the output fails (a full disk), exit 1', async () => {
+    const full = new PassThrough();
+    const io = { stdin: new PassThrough(), stdout: full, stderr: new PassThrough() };
+    let stderr = '';
+    io.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    full.on('data', () =>
+      full.destroy(
+        Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+      ),
+    );
+    const code = await dsmrParseCommand(
+      [fixturePath('smartmeter2mqtt-kaifa-dsmr42.txt'), fixturePath('dsmr-reader-5b-fluvius.txt')],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'dsmr parse: cannot write the output: ENOSPC: no space left on device, write\n',
+    );
   });
 
   it('exits 2 with the usage on bad arguments', async () => {
