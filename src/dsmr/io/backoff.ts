@@ -7,7 +7,10 @@
 export interface BackoffOptions {
   /** First wait (default 1 s). */
   minBackoffMs?: number;
-  /** Longest wait (default 60 s). */
+  /**
+   * Longest wait (default 10 s): a P1 reader or meter that comes back is
+   * read again within seconds, and a retry that often costs nothing.
+   */
   maxBackoffMs?: number;
 }
 
@@ -18,7 +21,7 @@ export class Backoff {
 
   constructor(options: BackoffOptions = {}) {
     this.min = Math.max(1, options.minBackoffMs ?? 1000);
-    this.max = Math.max(this.min, options.maxBackoffMs ?? 60_000);
+    this.max = Math.max(this.min, options.maxBackoffMs ?? 10_000);
     this.current = this.min;
   }
 
