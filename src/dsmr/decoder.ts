@@ -49,9 +49,15 @@ export interface DsmrDecoderStats {
 /** The rejection of an encrypted frame when no key is set; callers may add how to pass one. */
 export const NO_KEY_MESSAGE = 'encrypted DLMS frame (starts with DB), but no decryption key is set';
 
+const WRONG_KEY = 'decryption failed: wrong key or AAD';
+const DAMAGED_FRAME =
+  'decryption failed: the frame is damaged (cut short or garbled on the line); earlier frames opened with this key';
+
 export class DsmrDecoder {
   private readonly framer: DsmrFramer;
   private readonly options: DsmrDecoderOptions;
+  /** Frames this key has opened: once one has, a frame that will not is damaged, not a key problem. */
+  private decrypted = 0;
   private readonly counts: Pick<DsmrDecoderStats, 'valid' | 'rejected'> = {
     valid: 0,
     rejected: {
@@ -117,9 +123,11 @@ export class DsmrDecoder {
       plain = decryptDlmsFrame(frame, key, this.options.aad);
     } catch (e) {
       if (!(e instanceof DsmrDecryptError)) throw e;
-      this.rejectWith(out, 'decrypt-failed', e.message);
+      const damaged = this.decrypted > 0 && e.message === WRONG_KEY;
+      this.rejectWith(out, 'decrypt-failed', damaged ? DAMAGED_FRAME : e.message);
       return;
     }
+    this.decrypted++;
     this.parse(plain, now, out);
   }
 

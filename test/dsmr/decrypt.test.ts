@@ -167,6 +167,28 @@ describe('DsmrDecoder with a key', () => {
     expect(decoder.stats.rejected['decrypt-failed']).toBe(2);
   });
 
+  it('calls a frame that will not open damaged, not a wrong key, once the key has opened others', () => {
+    const frame = (fc: number) =>
+      encryptSmarty(fixture('dsmr-reader-5l-luxembourg-smarty.txt'), {
+        key: SMARTY_KEY,
+        aad: SMARTY_AAD,
+        frameCounter: fc,
+      });
+    const garbled = frame(2);
+    garbled[garbled.length - 20]! ^= 0x40; // one bit flipped on the line
+    const decoder = new DsmrDecoder({ key: SMARTY_KEY, aad: SMARTY_AAD });
+    expect(decoder.push(Buffer.concat([frame(1), garbled, frame(3)]))).toMatchObject([
+      { ok: true },
+      {
+        ok: false,
+        reason: 'decrypt-failed',
+        message:
+          'decryption failed: the frame is damaged (cut short or garbled on the line); earlier frames opened with this key',
+      },
+      { ok: true },
+    ]);
+  });
+
   it('reads hex text frames across chunk boundaries, any split', () => {
     const hex = fixture('smartmeter2mqtt-encrypted-example.hex');
     for (const at of [1, 2, 3, 20, 501, hex.length - 1]) {
