@@ -48,6 +48,11 @@ export class HubTimers {
     return this.opts.now() + seconds * 1000;
   }
 
+  /** Whether the hub runs a countdown for this relay. */
+  hasCountdown(id: string, relay: number): boolean {
+    return this.countdowns.has(keyOf(id, relay));
+  }
+
   cancelCountdown(id: string, relay: number): boolean {
     const p = this.countdowns.get(keyOf(id, relay));
     if (!p) return false;

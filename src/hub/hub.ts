@@ -295,7 +295,10 @@ export class Hub extends EventEmitter {
           this.opts.store.append(dev.id, statusMetric(e.relay), e.ts, e.on ? 1 : 0),
         );
         this.tracker.observe(dev.id, e.relay, e.on);
-        if (before !== e.on) this.emit('state', snapshot(dev), e.relay);
+        if (before !== e.on) {
+          this.emit('state', snapshot(dev), e.relay);
+          this.endDeviceCountdown(dev, e.relay, e.on);
+        }
         return;
       }
       case 'reading': {
@@ -657,9 +660,13 @@ export class Hub extends EventEmitter {
     try {
       await this.send(dev, command);
       if (command.kind === 'countdown') {
-        // The device's own countdown replaces one the hub was running.
+        // The device's own countdown replaces one the hub was running; it is
+        // listed like one until the relay gets there.
         this.timers.cancelCountdown(dev.id, command.relay);
-        this.clearHubCountdown(dev.id, command.relay);
+        const at = Date.now() + command.seconds * 1000;
+        dev.countdowns.set(command.relay, { endsAt: at, state: command.state });
+        this.emit('countdown', snapshot(dev), command.relay);
+        return { by: 'device', at };
       }
       return { by: 'device' };
     } catch (err) {
@@ -706,6 +713,18 @@ export class Hub extends EventEmitter {
       if (this.registry.get(t.id) && DAILY_TIME.test(t.time))
         this.timers.daily({ id: t.id, relay: t.relay, state: t.state }, t.slot, t.time, true);
     }
+  }
+
+  /**
+   * A countdown the device runs itself ends when the relay reaches its state
+   * (the device says nothing else about it); one the hub runs ends when it
+   * fires or is cancelled.
+   */
+  private endDeviceCountdown(dev: DeviceState, relay: number, on: boolean): void {
+    const c = dev.countdowns.get(relay);
+    if (!c || (c.state === 'on') !== on || this.timers.hasCountdown(dev.id, relay)) return;
+    dev.countdowns.delete(relay);
+    this.emit('countdown', snapshot(dev), relay);
   }
 
   private clearHubCountdown(id: string, relay: number): void {

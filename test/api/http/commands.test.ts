@@ -168,16 +168,25 @@ describe('HTTP API: commands', () => {
     await api.post('/api/devices/cmd_plug/power', { state: 'off' });
   });
 
-  it("drops the hub's countdown when the plug's own replaces it", async () => {
+  it("lists the plug's own countdown in place of the hub's it replaced, until the relay gets there", async () => {
     const hub = CountdownResult.parse(
       (await api.post('/api/devices/cmd_plug/countdown', { seconds: 600, state: 'on' })).body,
     );
     expect(hub.by).toBe('hub');
-    expect((await device('cmd_plug')).countdowns).toHaveLength(1);
-    const own = await api.post('/api/devices/cmd_plug/countdown', { seconds: 900, state: 'off' });
-    expect(CountdownResult.parse(own.body).by).toBe('device');
-    expect((await device('cmd_plug')).countdowns).toEqual([]);
+    expect((await device('cmd_plug')).countdowns).toEqual([
+      { relay: 1, state: 'on', endsAt: hub.endsAt },
+    ]);
+    const own = CountdownResult.parse(
+      (await api.post('/api/devices/cmd_plug/countdown', { seconds: 900, state: 'off' })).body,
+    );
+    expect(own.by).toBe('device');
+    expect((await device('cmd_plug')).countdowns).toEqual([
+      { relay: 1, state: 'off', endsAt: own.endsAt },
+    ]);
+    // PulseTime switches the plug on now; switched off, its countdown is over.
+    await eventually(() => plug.relayState(1), 5000, 'the plug on for its countdown');
     await api.post('/api/devices/cmd_plug/power', { state: 'off' });
+    await eventually(async () => (await device('cmd_plug')).countdowns.length === 0);
   });
 
   it('refuses countdowns of 0 s, a day or more, fractions and bad bodies', async () => {
