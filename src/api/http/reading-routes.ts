@@ -57,6 +57,25 @@ function columns(points: readonly ResultPoint[]): Result['series'] {
  * Readings and aggregates over HTTP with the IoToad query's semantics (the
  * same parser and engine as `query/influx_query`), answered as columns.
  */
+const TIME_UNITS: [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+  [1000, 's'],
+  [1, 'ms'],
+];
+
+/**
+ * The unit of the answer's values: the metric's, except that COUNT counts
+ * (no unit) and INTEGRAL multiplies by time (W over hours is W·h).
+ */
+function resultUnit(unit: string, operation: string | undefined, integralUnitMs = 1000): string {
+  if (operation === 'COUNT') return '';
+  if (operation !== 'INTEGRAL') return unit;
+  const [ms, name] = TIME_UNITS.find(([ms]) => integralUnitMs % ms === 0)!;
+  return `${unit}·${integralUnitMs === ms ? '' : integralUnitMs / ms}${name}`;
+}
+
 export function readingRoutes(
   api: ApiRoutes,
   hub: Hub,
@@ -82,7 +101,7 @@ export function readingRoutes(
     }
     return {
       metric: q.measurement,
-      unit: q.unit,
+      unit: resultUnit(q.unit, q.operation, q.integralUnitMs),
       operation: q.operation ?? null,
       interval: params.interval ?? null,
       from: q.from ?? null,

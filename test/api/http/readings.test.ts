@@ -116,6 +116,14 @@ describe('HTTP API: readings', () => {
       [A]: rawA.v.length,
       [B]: rawB.v.length,
     });
+    // A count has no unit; an integral is the metric's unit times its time unit.
+    expect(counts.unit).toBe('');
+    for (const [unit, shown] of [
+      ['', 'W·s'],
+      ['&unit=1h', 'W·h'],
+      ['&unit=90s', 'W·90s'],
+    ])
+      expect((await read(`/api/readings?type=w&operation=integral${unit}`)).unit).toBe(shown);
     const sum = await read('/api/readings?type=w&operation=sum');
     expect(sum.series[0]!.v[0]).toBe(LOAD[A] * rawA.v.length + LOAD[B] * rawB.v.length);
     const device = await read(`/api/devices/${B}/readings?operation=min&interval=1h`);
