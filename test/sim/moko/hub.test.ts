@@ -69,19 +69,27 @@ describe('hub with simulated Moko plugs', () => {
   it('a countdown set through the IoToad API runs on the plug; the hub sees it every second and the switch when it expires', async () => {
     const p = await plug(true);
     const reports = countdownReports(p);
+    const before = Date.now();
     const reply = await iotoadRequest(hub.app.mqttUrl, `command/sp_command/${p.id}`, {
       countdown: { seconds: 120, status: 'OFF' },
     });
-    expect(reply).toEqual({ data: { countdown: { seconds: 120, status: 'OFF', by: 'device' } } });
-    await eventually(() => reports.length === 1, 3000, 'first report');
+    // The plug runs it; the reply says when it ends, as for one the hub runs.
+    expect(reply).toEqual({
+      data: { countdown: { seconds: 120, status: 'OFF', by: 'device', at: expect.any(String) } },
+    });
+    const at = Date.parse((reply as { data: { countdown: { at: string } } }).data.countdown.at);
+    expect(at).toBeGreaterThanOrEqual(before + 120_000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 120_000);
+    // The hub lists it as it sends it (reports[0]), then follows the plug's own reports.
+    await eventually(() => reports.length === 2, 3000, 'first report');
     expect(p.countdownRunning()).toBe(true);
     expect(countdown(p)?.state).toBe('off');
     for (let s = 1; s <= 3; s++) {
       second(p);
-      await eventually(() => reports.length === 1 + s, 3000, `report ${s + 1}`);
+      await eventually(() => reports.length === 2 + s, 3000, `report ${s + 1}`);
     }
     // The hub's end time moves with the plug's count: each report is a second less.
-    const ends = reports.map((r) => Date.parse(r[0]?.endsAt ?? ''));
+    const ends = reports.slice(1).map((r) => Date.parse(r[0]?.endsAt ?? ''));
     for (let i = 1; i < ends.length; i++) expect(ends[i - 1]! - ends[i]!).toBeGreaterThan(500);
     expect(relay(p)).toBe('on');
     for (let s = 4; s <= 120; s++) second(p);
