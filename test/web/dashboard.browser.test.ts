@@ -292,10 +292,15 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     rig.stopMeter();
     const t = rig.lastTelegram();
     const kw = (code: string) => `${num(obis(t, code).at(-1)!).toFixed(3)} kW`;
+    // Until the page shows the last telegram: its import and L1 voltage both (one alone may
+    // repeat the telegram before it).
+    const volts = (code: string) => `${num(obis(t, code)[0]!).toFixed(1)} V`;
     await eventually(
-      async () => (await text(page, '[data-field="import"]')) === kw('1-0:1.7.0'),
+      async () =>
+        (await text(page, '[data-field="import"]')) === kw('1-0:1.7.0') &&
+        (await text(page, '[data-field="l1.voltage"]')) === volts('1-0:32.7.0'),
       10_000,
-      `import ${kw('1-0:1.7.0')}`,
+      `import ${kw('1-0:1.7.0')} and ${volts('1-0:32.7.0')}`,
     );
     expect(await text(page, '[data-field="export"]')).toBe(kw('1-0:2.7.0'));
     expect(await text(page, '[data-field="tariff"]')).toBe(
