@@ -124,7 +124,7 @@ export class Hub extends EventEmitter {
     this.timers = new HubTimers({
       now: this.now,
       fire: async (a) => {
-        this.clearHubCountdown(a.id, a.relay);
+        this.unlistCountdown(a.id, a.relay);
         try {
           await this.setPower(a.id, a.relay, a.state);
         } catch (err) {
@@ -607,7 +607,7 @@ export class Hub extends EventEmitter {
   ): Promise<{ relay: number; state: 'on' | 'off' }> {
     const dev = this.commandTarget(id, relay);
     // Switching by hand ends a countdown the hub runs, as it does on a plug.
-    if (this.timers.cancelCountdown(dev.id, relay)) this.clearHubCountdown(dev.id, relay);
+    if (this.timers.cancelCountdown(dev.id, relay)) this.unlistCountdown(dev.id, relay);
     const current = dev.relays.get(relay);
     const want =
       state === 'on'
@@ -664,8 +664,7 @@ export class Hub extends EventEmitter {
         // listed like one until the relay gets there.
         this.timers.cancelCountdown(dev.id, command.relay);
         const at = Date.now() + command.seconds * 1000;
-        dev.countdowns.set(command.relay, { endsAt: at, state: command.state });
-        this.emit('countdown', snapshot(dev), command.relay);
+        this.listCountdown(dev, command.relay, at, command.state);
         return { by: 'device', at };
       }
       return { by: 'device' };
@@ -678,8 +677,7 @@ export class Hub extends EventEmitter {
     const action = { id: dev.id, relay: command.relay, state: command.state };
     if (command.kind === 'countdown') {
       const at = this.timers.countdown(action, command.seconds);
-      dev.countdowns.set(command.relay, { endsAt: at, state: command.state });
-      this.emit('countdown', snapshot(dev), command.relay);
+      this.listCountdown(dev, command.relay, at, command.state);
       return { by: 'hub', at };
     }
     const at = this.timers.daily(action, command.slot, command.time, command.enabled);
@@ -723,11 +721,22 @@ export class Hub extends EventEmitter {
   private endDeviceCountdown(dev: DeviceState, relay: number, on: boolean): void {
     const c = dev.countdowns.get(relay);
     if (!c || (c.state === 'on') !== on || this.timers.hasCountdown(dev.id, relay)) return;
-    dev.countdowns.delete(relay);
+    this.unlistCountdown(dev.id, relay);
+  }
+
+  /** A running countdown shown in the device's snapshot, and announced. */
+  private listCountdown(
+    dev: DeviceState,
+    relay: number,
+    endsAt: number,
+    state: 'on' | 'off',
+  ): void {
+    dev.countdowns.set(relay, { endsAt, state });
     this.emit('countdown', snapshot(dev), relay);
   }
 
-  private clearHubCountdown(id: string, relay: number): void {
+  /** A countdown that ended, was cancelled or replaced, taken off the snapshot. */
+  private unlistCountdown(id: string, relay: number): void {
     const dev = this.registry.get(id);
     if (dev?.countdowns.delete(relay)) this.emit('countdown', snapshot(dev), relay);
   }

@@ -129,10 +129,7 @@ export class SqliteRollups {
    */
   settle(): void {
     for (const level of ['minute', 'hour'] as const)
-      for (const series of this.unwritten[level]) {
-        const { bucket, p } = this.newest[level].get(series)!;
-        this.store(level, series, bucket, p);
-      }
+      for (const series of this.unwritten[level]) this.storeNewest(level, series);
   }
 
   /** The transaction that ran settle() committed. */
@@ -146,7 +143,10 @@ export class SqliteRollups {
    * whose failure makes the store forget() and repair anyway.
    */
   private settleOne(level: RollupLevel, series: number): void {
-    if (!this.unwritten[level].delete(series)) return;
+    if (this.unwritten[level].delete(series)) this.storeNewest(level, series);
+  }
+
+  private storeNewest(level: RollupLevel, series: number): void {
     const { bucket, p } = this.newest[level].get(series)!;
     this.store(level, series, bucket, p);
   }

@@ -38,8 +38,8 @@ describe('SqliteStore rollups (real SQLite file)', () => {
     return d;
   }
 
-  function open(path: string, batchSize = 100_000) {
-    return new SqliteStore({ dataDir: path, flushIntervalMs: 0, batchSize });
+  function open(path: string, batchSize = 100_000, onError?: (err: Error, what: string) => void) {
+    return new SqliteStore({ dataDir: path, flushIntervalMs: 0, batchSize, onError });
   }
 
   /** Every minute and hour rollup of every series equals a recomputation from the kept points. */
@@ -160,12 +160,7 @@ describe('SqliteStore rollups (real SQLite file)', () => {
   it('a batch lost to a locked database leaves the rollups equal to the readings kept', () => {
     const d = dir();
     const errors: Error[] = [];
-    const store = new SqliteStore({
-      dataDir: d.path,
-      flushIntervalMs: 0,
-      batchSize: 100_000,
-      onError: (e) => errors.push(e),
-    });
+    const store = open(d.path, 100_000, (e) => errors.push(e));
     store.append('a', 'power', T0, 1);
     store.flush();
     const other = new Database(store.path);
@@ -342,12 +337,7 @@ describe('SqliteStore rollups (real SQLite file)', () => {
   it('a rollup read while the file is locked loses nothing: the next read sees every reading', () => {
     const d = dir();
     const errors: string[] = [];
-    const store = new SqliteStore({
-      dataDir: d.path,
-      flushIntervalMs: 0,
-      batchSize: 100_000,
-      onError: (_e, what) => errors.push(what),
-    });
+    const store = open(d.path, 100_000, (_e, what) => errors.push(what));
     const kept: RawPoint[] = [];
     for (let i = 0; i < 120; i++) {
       kept.push({ deviceId: 'plug', metric: 'energy_total', ts: T0 + i * 1000, value: 1000 + i });

@@ -45,15 +45,16 @@ function relaySelect(d: DeviceSnapshot): HTMLSelectElement | null {
 }
 
 /** Runs a form's request: the button waits, the status line says what happened. */
-async function submitting(
+export async function submitting(
   form: HTMLFormElement,
   status: HTMLElement,
   run: () => Promise<string>,
+  pending = 'Sending…',
 ): Promise<void> {
   const button = form.querySelector('button');
   if (button) button.disabled = true;
   status.classList.remove('error');
-  setText(status, 'Sending…');
+  setText(status, pending);
   try {
     setText(status, await run());
   } catch (err) {

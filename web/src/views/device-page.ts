@@ -10,7 +10,7 @@ import { displayName, headline, isElectricityMeter, ownName, type FleetChange } 
 import { ago, joined, measured, protocolName, when } from '../format.js';
 import { deviceHref, meterHref } from '../router.js';
 import type { DeviceSnapshot } from '../types.js';
-import { DeviceControls } from './controls.js';
+import { DeviceControls, submitting } from './controls.js';
 import { HistoryCharts, type HistoryMetric } from './history.js';
 import { LiveChart } from './live-chart.js';
 import { RelaySwitch } from './switch.js';
@@ -270,18 +270,20 @@ export class DevicePage implements View {
       ev.preventDefault();
       const to = input.value.trim();
       if (to === d.id) return;
-      status.classList.remove('error');
-      setText(status, 'Renaming…');
-      this.ctx.api
-        .patch<DeviceSnapshot>(`api/devices/${encodeURIComponent(d.id)}`, { id: to })
-        .then(
+      void submitting(
+        form,
+        status,
+        async () => {
+          const renamed = await this.ctx.api.patch<DeviceSnapshot>(
+            `api/devices/${encodeURIComponent(d.id)}`,
+            { id: to },
+          );
           // The fleet's rename moves this page to the new id.
-          (renamed) => this.ctx.fleet.rename(d.id, renamed),
-          (err: unknown) => {
-            status.classList.add('error');
-            setText(status, plainError(err));
-          },
-        );
+          this.ctx.fleet.rename(d.id, renamed);
+          return '';
+        },
+        'Renaming…',
+      );
     });
     return h(
       'div',
